@@ -1,0 +1,33 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+type healthBody struct {
+	Status      string `json:"status"`
+	Passages    uint64 `json:"passages,omitempty"`
+	Documents   int    `json:"documents,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Retrieval   string `json:"retrieval,omitempty"` // how search ranks: lexical only for now
+}
+
+// health answers 200 once the index is ready and 503 before.
+func (s *Server) health(c *gin.Context) {
+	ix := s.index()
+	if ix == nil {
+		c.JSON(http.StatusServiceUnavailable, healthBody{Status: "starting"})
+		return
+	}
+	n, err := ix.Count()
+	if err != nil {
+		c.JSON(http.StatusServiceUnavailable, healthBody{Status: "index unreadable"})
+		return
+	}
+	c.JSON(http.StatusOK, healthBody{
+		Status: "ok", Passages: n, Documents: len(ix.Library().Documents()),
+		Fingerprint: ix.Fingerprint(), Retrieval: "lexical",
+	})
+}

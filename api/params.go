@@ -1,0 +1,62 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// paramError is a bad query parameter, reported as 400.
+type paramError struct{ msg string }
+
+func (e *paramError) Error() string { return e.msg }
+
+// checkParams refuses parameters the endpoint does not know (a misspelt
+// filter would otherwise be silently ignored) and invalid UTF-8.
+func checkParams(q url.Values, allowed ...string) error {
+	for k, vs := range q {
+		known := false
+		for _, a := range allowed {
+			if k == a {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return &paramError{"未知参数 " + strconv.Quote(k) + "，可用参数：" + strings.Join(allowed, "、")}
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return &paramError{"参数 " + k + " 不是有效的 UTF-8 文本"}
+			}
+		}
+	}
+	return nil
+}
+
+// intParam reads an optional integer parameter; 0 when absent.
+func intParam(q url.Values, name string) (int, error) {
+	v := strings.TrimSpace(q.Get(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, &paramError{"参数 " + name + " 必须是整数"}
+	}
+	return n, nil
+}
+
+// listParam reads a repeatable parameter; "a,b" counts as two values too.
+func listParam(q url.Values, name string) []string {
+	var out []string
+	for _, v := range q[name] {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}

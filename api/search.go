@@ -1,0 +1,81 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/shanxi-sme/kb/index"
+)
+
+type searchBody struct {
+	Query  string                        `json:"query"`
+	Total  uint64                        `json:"total"`
+	TookMS float64                       `json:"took_ms"`
+	Page   int                           `json:"page"`
+	Size   int                           `json:"size"`
+	Hits   []hitJSON                     `json:"hits"`
+	Facets map[string][]index.FacetValue `json:"facets"`
+}
+
+// search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=.
+func (s *Server) search(c *gin.Context) {
+	q := c.Request.URL.Query()
+	if err := checkParams(q, "q", "county", "city", "theme", "kind", "page", "size"); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
+	req := index.Request{Query: q.Get("q"), Filters: map[string][]string{}}
+	var err error
+	if req.Page, err = intParam(q, "page"); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
+	if req.Size, err = intParam(q, "size"); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
+	if _, ok := q["page"]; ok && req.Page == 0 {
+		req.Page = -1 // page=0 is an error, not the default
+	}
+	if _, ok := q["size"]; ok && req.Size == 0 {
+		req.Size = -1
+	}
+	for _, f := range index.Facets {
+		if v := listParam(q, f); len(v) > 0 {
+			req.Filters[f] = v
+		}
+	}
+	if err := req.Validate(); err != nil {
+		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+		return
+	}
+	ix := s.index()
+	res, err := ix.Search(c.Request.Context(), req)
+	if errors.Is(err, index.ErrBadRequest) {
+		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+		return
+	}
+	if err != nil {
+		s.log.Error("search failed", "q", req.Query, "err", err)
+		fail(c, http.StatusInternalServerError, "检索失败")
+		return
+	}
+	body := searchBody{Query: req.Query, Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000,
+		Page: req.Page, Size: req.Size, Hits: []hitJSON{}, Facets: res.Facets}
+	for _, h := range res.Hits {
+		body.Hits = append(body.Hits, toHitJSON(ix.Library(), h))
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+// trimBadRequest drops the "bad request: " prefix of a validation error.
+func trimBadRequest(err error) string {
+	msg := err.Error()
+	prefix := index.ErrBadRequest.Error() + ": "
+	if len(msg) > len(prefix) && msg[:len(prefix)] == prefix {
+		return msg[len(prefix):]
+	}
+	return msg
+}

@@ -1,0 +1,66 @@
+package api
+
+import (
+	"strings"
+
+	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/index"
+)
+
+// passageJSON is a passage as the API returns it.
+type passageJSON struct {
+	ID          string          `json:"id"`
+	Doc         string          `json:"doc"`
+	DocTitle    string          `json:"doc_title"`
+	Title       string          `json:"title"`
+	County      string          `json:"county"` // the first county the passage is about, "" if none
+	Counties    []string        `json:"counties"`
+	City        string          `json:"city"`
+	Cities      []string        `json:"cities"`
+	Themes      []string        `json:"themes"`
+	Kind        string          `json:"kind"`
+	Heading     string          `json:"heading"` // the heading path joined with " › "
+	HeadingPath []string        `json:"heading_path"`
+	Label       string          `json:"label,omitempty"`
+	Order       int             `json:"order"`
+	Case        *corpus.CaseRef `json:"case"`
+	Citation    string          `json:"citation"`
+	Text        string          `json:"text"`
+}
+
+// hitJSON is a search hit: the passage with its snippet and score.
+type hitJSON struct {
+	passageJSON
+	Snippet string  `json:"snippet"`
+	Score   float64 `json:"score"`
+}
+
+func toPassageJSON(lib *corpus.Library, p *corpus.Passage) passageJSON {
+	out := passageJSON{
+		ID: p.ID, Doc: p.DocID, Title: p.Title,
+		Counties: nonNil(p.Counties), Cities: nonNil(p.Cities), Themes: nonNil(p.Themes),
+		Kind: string(p.Kind), Heading: strings.Join(p.HeadingPath, " › "), HeadingPath: nonNil(p.HeadingPath),
+		Label: p.Label, Order: p.Order, Case: p.Case, Citation: lib.Citation(p), Text: p.Text,
+	}
+	if d, ok := lib.Document(p.DocID); ok {
+		out.DocTitle = d.Title
+	}
+	if len(p.Counties) > 0 {
+		out.County = p.Counties[0]
+	}
+	if len(p.Cities) > 0 {
+		out.City = p.Cities[0]
+	}
+	return out
+}
+
+func toHitJSON(lib *corpus.Library, h index.Hit) hitJSON {
+	return hitJSON{passageJSON: toPassageJSON(lib, h.Passage), Snippet: h.Snippet, Score: h.Score}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+
+	"github.com/shanxi-sme/kb/index"
+)
+
+func indexCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("index", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "./data", "数据目录（存放索引）")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	ix, err := openIndex(ctx, *data, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	n, err := ix.Count()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "索引就绪：%d 个文段，指纹 %s\n", n, ix.Fingerprint())
+	return nil
+}
+
+// multiFlag collects a repeatable flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "./data", "数据目录（存放索引）")
+	size := fs.Int("size", 10, "返回条数（1–100）")
+	page := fs.Int("page", 1, "页码")
+	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	filters := map[string]*multiFlag{}
+	for _, f := range index.Facets {
+		filters[f] = &multiFlag{}
+		fs.Var(filters[f], f, "按"+facetLabel[f]+"筛选（可重复）")
+	}
+	// Accept the query before or after the flags.
+	var query []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return errUsage
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			query = append(query, args[0])
+			args = args[1:]
+		}
+	}
+	req := index.Request{Query: strings.Join(query, " "), Page: *page, Size: *size, Filters: map[string][]string{}}
+	for f, v := range filters {
+		if len(*v) > 0 {
+			req.Filters[f] = *v
+		}
+	}
+	if err := req.Validate(); err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
+	}
+	ix, err := openIndex(ctx, *data, log)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, req)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, ix, res)
+	}
+	fmt.Fprintf(stdout, "共 %d 条结果（%.1f 毫秒）\n\n", res.Total, float64(res.Took.Microseconds())/1000)
+	for i, h := range res.Hits {
+		p := h.Passage
+		fmt.Fprintf(stdout, "%d. %s  [%s｜%s｜%s]\n", (req.Page-1)*req.Size+i+1, p.Title,
+			strings.Join(p.Counties, "、"), p.Kind, strings.Join(p.Themes, "、"))
+		fmt.Fprintf(stdout, "   %s\n", plainSnippet(h.Snippet))
+		fmt.Fprintf(stdout, "   出处：%s\n\n", ix.Library().Citation(p))
+	}
+	return nil
+}
+
+var facetLabel = map[string]string{index.FieldCounty: "县区", index.FieldCity: "城市", index.FieldTheme: "主题", index.FieldKind: "类型"}
+
+var reMark = regexp.MustCompile(`</?mark>`)
+
+// plainSnippet renders a snippet for a terminal: 【】 around matches.
+func plainSnippet(s string) string {
+	s = strings.ReplaceAll(s, "<mark>", "【")
+	s = strings.ReplaceAll(s, "</mark>", "】")
+	return html.UnescapeString(reMark.ReplaceAllString(s, ""))
+}
+
+func writeJSON(w io.Writer, ix *index.Index, res *index.Result) error {
+	type hit struct {
+		ID       string   `json:"id"`
+		Title    string   `json:"title"`
+		Counties []string `json:"counties"`
+		Themes   []string `json:"themes"`
+		Kind     string   `json:"kind"`
+		Citation string   `json:"citation"`
+		Snippet  string   `json:"snippet"`
+		Text     string   `json:"text"`
+		Score    float64  `json:"score"`
+	}
+	out := struct {
+		Total  uint64                        `json:"total"`
+		Hits   []hit                         `json:"hits"`
+		Facets map[string][]index.FacetValue `json:"facets"`
+	}{Total: res.Total, Hits: []hit{}, Facets: res.Facets}
+	for _, h := range res.Hits {
+		p := h.Passage
+		out.Hits = append(out.Hits, hit{p.ID, p.Title, p.Counties, p.Themes, string(p.Kind), ix.Library().Citation(p), h.Snippet, p.Text, h.Score})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

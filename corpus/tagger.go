@@ -1,0 +1,137 @@
+package corpus
+
+import "sort"
+
+// Tagger assigns places and themes to passages, cases and indicator rows.
+type Tagger struct {
+	Places *Gazetteer
+	Themes *Ontology
+}
+
+// Title matches count this many times a body match: a case is about what
+// its title says, whatever else its measures mention.
+const titleFactor = 3
+
+// themeThreshold is the score a theme needs to be tagged (one alias, or
+// two related words, or one related word in a case title).
+const themeThreshold = 2
+
+// Tag fills in the tags of every passage, case and indicator of doc.
+func (t *Tagger) Tag(doc *Document) {
+	cases := map[int]*Case{}
+	for _, c := range doc.Cases {
+		cases[c.Number] = c
+		if places := t.counties(c.Title); len(places) > 0 {
+			c.County, c.City = places[0].Name, places[0].City
+		}
+		c.Themes = nil
+	}
+	caseThemes := map[int]map[string]int{} // theme -> passages tagged with it
+	for _, ps := range doc.Passages {
+		if ps.Case != nil {
+			c := cases[ps.Case.Number]
+			ps.Case.County = c.County
+			if c.County != "" {
+				ps.Counties, ps.Cities = []string{c.County}, []string{c.City}
+			}
+			ps.Themes = t.themes(c.Title, ps.Text)
+			if caseThemes[c.Number] == nil {
+				caseThemes[c.Number] = map[string]int{}
+			}
+			for _, th := range ps.Themes {
+				caseThemes[c.Number][th]++
+			}
+			continue
+		}
+		ps.Counties, ps.Cities = t.places(ps.Text)
+		ps.Themes = t.themes("", ps.Text)
+	}
+	for _, c := range doc.Cases {
+		c.Themes = t.caseThemes(c, caseThemes[c.Number])
+	}
+	for _, ind := range doc.Indicators {
+		for i := range ind.Rows {
+			if p, ok := t.Places.Place(ind.Rows[i].County); ok {
+				ind.Rows[i].County, ind.Rows[i].City = p.Name, p.City
+			}
+		}
+	}
+}
+
+// caseThemes keeps the themes of the title and those that run through
+// the case (tagged on at least half of its passages, and on two or more).
+func (t *Tagger) caseThemes(c *Case, perPassage map[string]int) []string {
+	keep := map[string]int{}
+	for th := range t.Themes.Score(c.Title) {
+		keep[th.Name] = len(c.Passages) + 1
+	}
+	for th, n := range perPassage {
+		if n >= 2 && 2*n >= len(c.Passages) && keep[th] == 0 {
+			keep[th] = n
+		}
+	}
+	return rankKeys(keep)
+}
+
+// counties returns the county-level places (and zones) named in text.
+func (t *Tagger) counties(text string) []*Place {
+	var out []*Place
+	for _, p := range t.Places.Find(text) {
+		if !p.IsCity() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// places returns the counties named in text and the cities they and any
+// explicitly named city belong to.
+func (t *Tagger) places(text string) (counties, cities []string) {
+	seenCity := map[string]bool{}
+	for _, p := range t.Places.Find(text) {
+		if !p.IsCity() {
+			counties = append(counties, p.Name)
+		}
+		if !seenCity[p.City] {
+			seenCity[p.City] = true
+			cities = append(cities, p.City)
+		}
+	}
+	return counties, cities
+}
+
+// themes scores text (and the case title, weighted) against the ontology
+// and returns the themes over the threshold, strongest first.
+func (t *Tagger) themes(title, body string) []string {
+	scores := map[string]int{}
+	for th, s := range t.Themes.Score(title) {
+		scores[th.Name] += s.Score * titleFactor
+	}
+	for th, s := range t.Themes.Score(body) {
+		scores[th.Name] += s.Score
+	}
+	for name, s := range scores {
+		if s < themeThreshold {
+			delete(scores, name)
+		}
+	}
+	return rankKeys(scores)
+}
+
+// ThemesOf scores free text against the ontology, as Tag does for a passage.
+func (t *Tagger) ThemesOf(text string) []string { return t.themes("", text) }
+
+// rankKeys returns the keys by descending value, ties by name.
+func rankKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if m[out[i]] != m[out[j]] {
+			return m[out[i]] > m[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	return out
+}

@@ -1,0 +1,43 @@
+package index
+
+import (
+	"strings"
+
+	"github.com/shanxi-sme/kb/corpus"
+)
+
+// document is what the index stores for one passage.
+type document struct {
+	Text      string   `json:"text"`
+	Title     string   `json:"title"`
+	Heading   string   `json:"heading"`
+	County    []string `json:"county"`
+	City      []string `json:"city"`
+	Theme     []string `json:"theme"`
+	CaseTheme []string `json:"case_theme"`
+	Kind      string   `json:"kind"`
+	Doc       string   `json:"doc"`
+	Order     float64  `json:"order"`
+}
+
+// Type tells bleve which document mapping applies.
+func (document) Type() string { return passageType }
+
+func newDocument(lib *corpus.Library, p *corpus.Passage) document {
+	var caseThemes []string
+	if c, ok := lib.CaseOf(p); ok {
+		caseThemes = c.Themes
+	}
+	return document{
+		CaseTheme: caseThemes,
+		Text:      p.Text,
+		Title:     p.Title,
+		Heading:   strings.Join(p.HeadingPath, " › "),
+		County:    p.Counties,
+		City:      p.Cities,
+		Theme:     p.Themes,
+		Kind:      string(p.Kind),
+		Doc:       p.DocID,
+		Order:     float64(p.Order),
+	}
+}

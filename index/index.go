@@ -1,0 +1,218 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/segment"
+)
+
+// Config is what an index is built from.
+type Config struct {
+	Dir       string             // folder of the index (created if missing)
+	Library   *corpus.Library    // the passages to index
+	Segmenter *segment.Segmenter // the Chinese analyzer
+	Themes    *corpus.Ontology   // recognises themes in queries
+	Places    *corpus.Gazetteer  // recognises places in queries
+	Logger    *slog.Logger
+}
+
+// Index is the open search index over a library of passages.
+type Index struct {
+	bleve       bleve.Index
+	lib         *corpus.Library
+	seg         *segment.Segmenter
+	themes      *corpus.Ontology
+	places      *corpus.Gazetteer
+	filler      fillerWords
+	fingerprint string
+	path        string
+}
+
+// currentFile names the index folder in use; it is replaced atomically.
+const currentFile = "CURRENT"
+
+// batchSize bounds the memory of one indexing batch.
+const batchSize = 500
+
+// Open returns the index of lib under dir, building it when the corpus, the
+// dictionaries or the mapping have changed since it was built (or when the
+// index on disk cannot be opened). A new index is built in a folder of its
+// own and swapped in by rewriting CURRENT, so a crash mid-build leaves the
+// old index in place.
+func Open(ctx context.Context, cfg Config) (*Index, error) {
+	dir, lib, seg, log := cfg.Dir, cfg.Library, cfg.Segmenter, cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	if lib == nil || seg == nil || cfg.Themes == nil || cfg.Places == nil {
+		return nil, errors.New("index: config needs a library, a segmenter, themes and places")
+	}
+	if err := segment.RegisterBleve(seg); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create index folder: %w", err)
+	}
+	fp, err := fingerprint(lib, seg)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{lib: lib, seg: seg, themes: cfg.Themes, places: cfg.Places, filler: loadFiller(), fingerprint: fp, path: filepath.Join(dir, fp)}
+	if cur, err := os.ReadFile(filepath.Join(dir, currentFile)); err == nil && strings.TrimSpace(string(cur)) == fp {
+		b, err := bleve.Open(ix.path)
+		if err == nil {
+			ix.bleve = b
+			log.Info("index reused", "path", ix.path)
+			return ix, nil
+		}
+		log.Warn("index unreadable, rebuilding", "path", ix.path, "err", err)
+	} else {
+		log.Info("index out of date, rebuilding", "fingerprint", fp)
+	}
+	if err := ix.build(ctx, dir, log); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+// build indexes every passage into a fresh folder, then swaps it in.
+func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error {
+	tmp, err := os.MkdirTemp(dir, ix.fingerprint+".building-")
+	if err != nil {
+		return fmt.Errorf("create build folder: %w", err)
+	}
+	defer os.RemoveAll(tmp) // a no-op after the rename below
+	path := filepath.Join(tmp, "index")
+	b, err := bleve.New(path, NewMapping())
+	if err != nil {
+		return fmt.Errorf("create index: %w", err)
+	}
+	n, err := indexPassages(ctx, b, ix.lib)
+	if cerr := b.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	if err := os.RemoveAll(ix.path); err != nil {
+		return fmt.Errorf("remove stale index: %w", err)
+	}
+	if err := os.Rename(path, ix.path); err != nil {
+		return fmt.Errorf("move new index into place: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, currentFile), []byte(ix.fingerprint+"\n")); err != nil {
+		return err
+	}
+	removeOthers(dir, ix.fingerprint, log)
+	if ix.bleve, err = bleve.Open(ix.path); err != nil {
+		return fmt.Errorf("open new index: %w", err)
+	}
+	log.Info("index built", "path", ix.path, "passages", n)
+	return nil
+}
+
+func indexPassages(ctx context.Context, b bleve.Index, lib *corpus.Library) (int, error) {
+	batch := b.NewBatch()
+	n := 0
+	for _, p := range lib.Passages() {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		if err := batch.Index(p.ID, newDocument(lib, p)); err != nil {
+			return n, fmt.Errorf("index passage %s: %w", p.ID, err)
+		}
+		n++
+		if batch.Size() >= batchSize {
+			if err := b.Batch(batch); err != nil {
+				return n, err
+			}
+			batch.Reset()
+		}
+	}
+	if batch.Size() > 0 {
+		if err := b.Batch(batch); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// fingerprint hashes everything the index is derived from: the mapping, the
+// dictionaries and the documents as they would be indexed (so a change to
+// the corpus, the ontology or the gazetteer shows too).
+func fingerprint(lib *corpus.Library, seg *segment.Segmenter) (string, error) {
+	h := sha256.New()
+	m, err := json.Marshal(NewMapping())
+	if err != nil {
+		return "", fmt.Errorf("encode mapping: %w", err)
+	}
+	fmt.Fprintf(h, "mapping v%d %s\n", mappingVersion, m)
+	fmt.Fprintf(h, "segmenter %s\n", seg.Fingerprint())
+	enc := json.NewEncoder(h)
+	for _, p := range lib.Passages() {
+		fmt.Fprintf(h, "%s\n", p.ID)
+		if err := enc.Encode(newDocument(lib, p)); err != nil {
+			return "", fmt.Errorf("encode passage %s: %w", p.ID, err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", tmp, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	return nil
+}
+
+// removeOthers deletes index folders other than the current one.
+func removeOthers(dir, keep string, log *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == keep {
+			continue
+		}
+		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+			log.Warn("remove old index", "path", e.Name(), "err", err)
+		}
+	}
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	if ix.bleve == nil {
+		return nil
+	}
+	return ix.bleve.Close()
+}
+
+// Fingerprint identifies the corpus, dictionaries and mapping of the index.
+func (ix *Index) Fingerprint() string { return ix.fingerprint }
+
+// Library returns the passages the index was built from.
+func (ix *Index) Library() *corpus.Library { return ix.lib }
+
+// Count returns the number of indexed passages.
+func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+
+// ErrBadRequest marks errors caused by the caller's input.
+var ErrBadRequest = errors.New("bad request")

@@ -1,0 +1,91 @@
+// Package index is the search index of the knowledge base: a bleve index on
+// disk with an explicit mapping for passages, faceted and filtered search
+// with highlighting, and the fingerprint that tells when to rebuild.
+package index
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/shanxi-sme/kb/segment"
+)
+
+// Field names in the index.
+const (
+	FieldText      = "text"     // passage text, segmented
+	FieldTextCJK   = "text_cjk" // the same text as character bigrams, for recall
+	FieldTitle     = "title"    // case or section title
+	FieldHeading   = "heading"  // the heading path
+	FieldCounty    = "county"
+	FieldCity      = "city"
+	FieldTheme     = "theme"
+	FieldCaseTheme = "case_theme" // themes of the whole case a passage belongs to
+	FieldKind      = "kind"
+	FieldDoc       = "doc"
+	FieldOrder     = "order"
+)
+
+// Facets are the keyword fields a search can be filtered and faceted by,
+// in the order the API lists them.
+var Facets = []string{FieldCounty, FieldCity, FieldTheme, FieldKind}
+
+const passageType = "passage"
+
+// mappingVersion changes whenever NewMapping changes in a way the stored
+// mapping JSON would not show (e.g. a change of what goes into a field).
+const mappingVersion = 1
+
+// NewMapping returns the explicit index mapping for passages. Text is
+// indexed with the segmenter's analyzer (sub-words stacked) and searched
+// with its coarse analyzer; facets are keyword fields with doc values.
+func NewMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	im.ScoringModel = "bm25"
+	im.DefaultAnalyzer = segment.IndexAnalyzer
+	im.DefaultType = passageType
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+
+	text := func(name string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Name = name
+		f.Analyzer = segment.IndexAnalyzer
+		f.Store = false // snippets are cut from the library's copy of the text
+		f.IncludeTermVectors = true
+		f.IncludeInAll = false
+		return f
+	}
+	bigrams := bleve.NewTextFieldMapping()
+	bigrams.Name = FieldTextCJK
+	bigrams.Analyzer = cjk.AnalyzerName
+	bigrams.Store = false
+	bigrams.IncludeTermVectors = false
+	bigrams.IncludeInAll = false
+
+	keywordField := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	order := bleve.NewNumericFieldMapping()
+	order.Store = false
+	order.IncludeInAll = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(FieldText, text(FieldText), bigrams)
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle))
+	dm.AddFieldMappingsAt(FieldHeading, text(FieldHeading))
+	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldDoc} {
+		dm.AddFieldMappingsAt(f, keywordField())
+	}
+	dm.AddFieldMappingsAt(FieldOrder, order)
+	im.AddDocumentMapping(passageType, dm)
+	im.DefaultMapping = dm
+	return im
+}

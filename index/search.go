@@ -1,0 +1,176 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/shanxi-sme/kb/corpus"
+)
+
+// Limits on a search request.
+const (
+	MaxQueryRunes = 1000
+	MaxPageSize   = 100
+	DefaultSize   = 10
+	maxWindow     = 10000 // page*size: deeper pages are refused
+	facetSize     = 500   // facet values returned; more than there are counties
+)
+
+// Request is a search: free text with optional "quoted phrases", filters
+// by facet (values of one facet OR-ed, facets AND-ed) and a page.
+type Request struct {
+	Query   string
+	Filters map[string][]string // facet field name -> accepted values
+	Page    int                 // from 1
+	Size    int                 // hits per page
+}
+
+// Hit is one matching passage.
+type Hit struct {
+	Passage *corpus.Passage
+	Score   float64
+	Snippet string // HTML: escaped text with <mark> around matches
+}
+
+// FacetValue is a facet value with the number of matching passages.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Result is a page of hits with the facets of all matches.
+type Result struct {
+	Total  uint64
+	Took   time.Duration
+	Hits   []Hit
+	Facets map[string][]FacetValue
+}
+
+// Validate checks a request and fills in defaults; its errors wrap ErrBadRequest.
+func (r *Request) Validate() error {
+	if !utf8.ValidString(r.Query) {
+		return fmt.Errorf("%w: 查询词不是有效的 UTF-8 文本", ErrBadRequest)
+	}
+	if n := utf8.RuneCountInString(r.Query); n > MaxQueryRunes {
+		return fmt.Errorf("%w: 查询词过长（%d 字），最多 %d 字", ErrBadRequest, n, MaxQueryRunes)
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Size == 0 {
+		r.Size = DefaultSize
+	}
+	if r.Page < 1 {
+		return fmt.Errorf("%w: 页码必须从 1 开始", ErrBadRequest)
+	}
+	if r.Size < 1 || r.Size > MaxPageSize {
+		return fmt.Errorf("%w: 每页条数必须在 1 到 %d 之间", ErrBadRequest, MaxPageSize)
+	}
+	if r.Page > maxWindow/r.Size {
+		return fmt.Errorf("%w: 页码过大，最多查看前 %d 条结果", ErrBadRequest, maxWindow)
+	}
+	for field, values := range r.Filters {
+		if !isFacet(field) {
+			return fmt.Errorf("%w: 未知的筛选项 %q", ErrBadRequest, field)
+		}
+		for _, v := range values {
+			if !utf8.ValidString(v) || utf8.RuneCountInString(v) > 100 {
+				return fmt.Errorf("%w: 筛选值无效", ErrBadRequest)
+			}
+		}
+	}
+	return nil
+}
+
+func isFacet(field string) bool {
+	for _, f := range Facets {
+		if f == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Search runs a request. An empty query lists every passage the filters
+// select, in document order.
+func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	pq := ix.parseQuery(r.Query)
+	text := pq.textQuery()
+	q := text
+	if q == nil {
+		q = bleve.NewMatchAllQuery()
+	}
+	if f := filterQuery(r.Filters); f != nil {
+		bq := bleve.NewBooleanQuery()
+		bq.AddMust(q)
+		bq.AddFilter(f)
+		q = bq
+	}
+	from, size := (r.Page-1)*r.Size, r.Size
+	rerank := text != nil && from+size <= rerankWindow
+	if rerank {
+		from, size = 0, rerankWindow
+	}
+	req := bleve.NewSearchRequestOptions(q, size, from, false)
+	if text == nil {
+		req.SortBy([]string{FieldDoc, FieldOrder})
+	} else {
+		req.SortBy([]string{"-_score", FieldDoc, FieldOrder})
+		req.IncludeLocations = true
+	}
+	for _, f := range Facets {
+		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+	}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", r.Query, err)
+	}
+	out := &Result{Total: res.Total, Facets: facetValues(res.Facets)}
+	ranked := ix.rerank(res.Hits)
+	if rerank {
+		lo, hi := min((r.Page-1)*r.Size, len(ranked)), min(r.Page*r.Size, len(ranked))
+		ranked = ranked[lo:hi]
+	}
+	for _, h := range ranked {
+		out.Hits = append(out.Hits, Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match))})
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}
+
+// Facets returns the facet counts of the whole index.
+func (ix *Index) Facets(ctx context.Context) (map[string][]FacetValue, error) {
+	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
+	for _, f := range Facets {
+		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+	}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	return facetValues(res.Facets), nil
+}
+
+func facetValues(fr search.FacetResults) map[string][]FacetValue {
+	out := map[string][]FacetValue{}
+	for _, f := range Facets {
+		vals := []FacetValue{}
+		if r, ok := fr[f]; ok && r.Terms != nil {
+			for _, t := range r.Terms.Terms() {
+				vals = append(vals, FacetValue{Value: t.Term, Count: t.Count})
+			}
+		}
+		out[f] = vals
+	}
+	return out
+}

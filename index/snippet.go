@@ -1,0 +1,149 @@
+package index
+
+import (
+	"html"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
+)
+
+// snippetRunes is the length of a snippet in characters: about two lines.
+const snippetRunes = 110
+
+// span is a matched byte range of the passage text.
+type span struct{ start, end int }
+
+// matchSpans collects where the query matched the passage text: words of
+// the segmented field, and runs of at least three characters of the bigram
+// field (a lone bigram such as 企业 is too weak to show as a match).
+func matchSpans(m *search.DocumentMatch) []span {
+	var words, grams []span
+	for _, locs := range m.Locations[FieldText] {
+		for _, l := range locs {
+			words = append(words, span{int(l.Start), int(l.End)})
+		}
+	}
+	for _, locs := range m.Locations[FieldTextCJK] {
+		for _, l := range locs {
+			grams = append(grams, span{int(l.Start), int(l.End)})
+		}
+	}
+	var out []span
+	out = append(out, words...)
+	for _, g := range mergeSpans(grams) {
+		if g.end-g.start >= 9 { // three CJK characters in UTF-8
+			out = append(out, g)
+		}
+	}
+	return mergeSpans(out)
+}
+
+// mergeSpans sorts spans and joins overlapping or touching ones, so stacked
+// sub-words and adjacent words render as one mark.
+func mergeSpans(in []span) []span {
+	if len(in) == 0 {
+		return nil
+	}
+	s := append([]span(nil), in...)
+	sort.Slice(s, func(i, j int) bool { return s[i].start < s[j].start })
+	out := []span{s[0]}
+	for _, c := range s[1:] {
+		last := &out[len(out)-1]
+		if c.start <= last.end {
+			if c.end > last.end {
+				last.end = c.end
+			}
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// snippet cuts the window of text with the most matched characters and
+// marks the matches. Everything but the <mark> tags is HTML-escaped.
+func snippet(text string, spans []span) string {
+	spans = validSpans(text, spans)
+	from, to := bestWindow(text, spans)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("…")
+	}
+	cur := from
+	for _, s := range spans {
+		if s.end <= from || s.start >= to {
+			continue
+		}
+		st, en := max(s.start, from), min(s.end, to)
+		b.WriteString(html.EscapeString(text[cur:st]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[st:en]))
+		b.WriteString("</mark>")
+		cur = en
+	}
+	b.WriteString(html.EscapeString(text[cur:to]))
+	if to < len(text) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// validSpans drops spans that do not fall on character boundaries of text.
+func validSpans(text string, spans []span) []span {
+	out := spans[:0:0]
+	for _, s := range spans {
+		if s.start >= 0 && s.end <= len(text) && s.start < s.end &&
+			utf8.RuneStart(byteAt(text, s.start)) && (s.end == len(text) || utf8.RuneStart(byteAt(text, s.end))) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func byteAt(s string, i int) byte {
+	if i >= len(s) {
+		return 0
+	}
+	return s[i]
+}
+
+// bestWindow returns the byte range of about snippetRunes characters that
+// covers the most matched bytes, starting a little before its first match.
+func bestWindow(text string, spans []span) (int, int) {
+	bounds := runeStarts(text)
+	n := len(bounds) - 1 // characters
+	if n <= snippetRunes {
+		return 0, len(text)
+	}
+	startAt := func(r int) (int, int) {
+		r = max(0, min(r, n-snippetRunes))
+		return bounds[r], bounds[r+snippetRunes]
+	}
+	if len(spans) == 0 {
+		return startAt(0)
+	}
+	bestFrom, bestTo, best := 0, 0, -1
+	for _, s := range spans {
+		r := sort.SearchInts(bounds, s.start) - 12 // some context before the match
+		from, to := startAt(r)
+		covered := 0
+		for _, t := range spans {
+			covered += max(0, min(t.end, to)-max(t.start, from))
+		}
+		if covered > best {
+			bestFrom, bestTo, best = from, to, covered
+		}
+	}
+	return bestFrom, bestTo
+}
+
+// runeStarts returns the byte offset of every character of s, plus len(s).
+func runeStarts(s string) []int {
+	out := make([]int, 0, len(s)/3+1)
+	for i := range s {
+		out = append(out, i)
+	}
+	return append(out, len(s))
+}

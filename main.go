@@ -1,0 +1,59 @@
+// Command kb is the knowledge base of county SME development practice:
+// it indexes the embedded corpus and serves search over HTTP.
+//
+//	kb serve  [--addr 127.0.0.1:8080] [--data ./data]
+//	kb index  [--data ./data]
+//	kb search "查询词" [--county …] [--city …] [--theme …] [--kind …] [--size 10] [--json] [--data ./data]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `用法：
+  kb serve  [--addr 127.0.0.1:8080] [--data ./data]   启动服务（网页与 JSON 接口）
+  kb index  [--data ./data]                           建立或检查索引
+  kb search "查询词" [--county 县区] [--city 城市] [--theme 主题] [--kind 类型] [--size 10] [--json] [--data ./data]
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "错误：", err)
+		}
+		os.Exit(2)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run dispatches a subcommand; it is main without the process around it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	switch args[0] {
+	case "serve":
+		return serveCmd(ctx, args[1:], stderr, log)
+	case "index":
+		return indexCmd(ctx, args[1:], stdout, stderr, log)
+	case "search":
+		return searchCmd(ctx, args[1:], stdout, stderr, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "未知命令 %q\n%s", args[0], usage)
+	return errUsage
+}

@@ -1,0 +1,104 @@
+package segment
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Names under which the segmenter is known to bleve. Index mappings refer
+// to the analyzers by these names, and they are stored in the index.
+const (
+	// IndexTokenizer splits with sub-words stacked on their word's position.
+	IndexTokenizer = "zh_gse_index"
+	// QueryTokenizer splits coarsely, for queries and phrase matching.
+	QueryTokenizer = "zh_gse_query"
+	// IndexAnalyzer analyses text fields at index time.
+	IndexAnalyzer = "zh_index"
+	// QueryAnalyzer analyses query text.
+	QueryAnalyzer = "zh_query"
+)
+
+// Bleve's registry is process-wide, so one segmenter is bound to it per
+// process. The constructors read it when an index opens.
+var (
+	bindMu sync.Mutex
+	bound  *Segmenter
+)
+
+// RegisterBleve binds s to bleve's registry under the names above. Calling
+// it again with the same segmenter is a no-op; with another one it is an
+// error, because indexes already open would silently change analysis.
+func RegisterBleve(s *Segmenter) error {
+	bindMu.Lock()
+	defer bindMu.Unlock()
+	if bound == s {
+		return nil
+	}
+	if bound != nil {
+		return fmt.Errorf("segment: another segmenter is already registered with bleve")
+	}
+	for name, mode := range map[string]Mode{IndexTokenizer: WithSubwords, QueryTokenizer: Coarse} {
+		mode := mode
+		err := registry.RegisterTokenizer(name, func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+			return &Tokenizer{seg: s, mode: mode}, nil
+		})
+		if err != nil {
+			return fmt.Errorf("register tokenizer %s: %w", name, err)
+		}
+	}
+	for name, tok := range map[string]string{IndexAnalyzer: IndexTokenizer, QueryAnalyzer: QueryTokenizer} {
+		tok := tok
+		err := registry.RegisterAnalyzer(name, func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+			return custom.AnalyzerConstructor(map[string]interface{}{
+				"type":          custom.Name,
+				"tokenizer":     tok,
+				"token_filters": []interface{}{cjk.WidthName, lowercase.Name},
+			}, cache)
+		})
+		if err != nil {
+			return fmt.Errorf("register analyzer %s: %w", name, err)
+		}
+	}
+	bound = s
+	return nil
+}
+
+// Tokenizer adapts the segmenter to bleve's analysis.Tokenizer.
+type Tokenizer struct {
+	seg  *Segmenter
+	mode Mode
+}
+
+// NewTokenizer returns a bleve tokenizer over s.
+func NewTokenizer(s *Segmenter, mode Mode) *Tokenizer { return &Tokenizer{seg: s, mode: mode} }
+
+// Tokenize implements analysis.Tokenizer with byte offsets into input.
+func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	toks := t.seg.Tokens(input, t.mode)
+	out := make(analysis.TokenStream, len(toks))
+	for i, tk := range toks {
+		out[i] = &analysis.Token{
+			Term:     []byte(tk.Term),
+			Start:    tk.Start,
+			End:      tk.End,
+			Position: tk.Position,
+			Type:     tokenType(tk.Term),
+		}
+	}
+	return out
+}
+
+func tokenType(term string) analysis.TokenType {
+	for _, r := range term {
+		if r >= 0x2E80 {
+			return analysis.Ideographic
+		}
+	}
+	return analysis.AlphaNumeric
+}

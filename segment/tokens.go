@@ -1,0 +1,84 @@
+package segment
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// Token is a word of the text with its byte offsets and position.
+type Token struct {
+	Term       string
+	Start, End int // byte offsets into the segmented text
+	Position   int // 1-based; sub-words share their compound's position
+	Sub        bool
+}
+
+// Mode selects how finely text is split.
+type Mode int
+
+const (
+	// Coarse yields the dictionary's longest words only: 知识产权质押.
+	Coarse Mode = iota
+	// WithSubwords also yields the dictionary words inside each word
+	// (知识产权, 质押), stacked on the word's position so that phrase
+	// queries over coarse tokens keep working.
+	WithSubwords
+)
+
+// Tokens segments text. Punctuation and symbols are dropped without leaving
+// a position gap; offsets always index into text.
+func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
+	var out []Token
+	pos := 0
+	for _, seg := range s.gse.Segment(text) {
+		start, end := seg.Start(), seg.End()
+		term := string(text[start:end])
+		if !hasLetterOrDigit(term) {
+			continue
+		}
+		pos++
+		out = append(out, Token{Term: term, Start: start, End: end, Position: pos})
+		if mode == WithSubwords {
+			out = subwords(out, text, seg.Token(), start, pos)
+		}
+	}
+	return out
+}
+
+// subwords appends the nested dictionary words of tk (offsets in gse are
+// relative to the parent word).
+func subwords(out []Token, text []byte, tk *gse.Token, base, pos int) []Token {
+	for _, c := range tk.Segments() {
+		st, en := base+c.Start(), base+c.End()
+		if en > len(text) || st >= en {
+			continue
+		}
+		term := string(text[st:en])
+		if utf8.RuneCountInString(term) >= 2 && hasLetterOrDigit(term) {
+			out = append(out, Token{Term: term, Start: st, End: en, Position: pos, Sub: true})
+		}
+		out = subwords(out, text, c.Token(), st, pos)
+	}
+	return out
+}
+
+// Words returns the coarse words of text, for callers that need no offsets.
+func (s *Segmenter) Words(text string) []string {
+	toks := s.Tokens([]byte(text), Coarse)
+	out := make([]string, len(toks))
+	for i, t := range toks {
+		out[i] = t.Term
+	}
+	return out
+}
+
+func hasLetterOrDigit(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
