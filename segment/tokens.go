@@ -28,20 +28,27 @@ const (
 )
 
 // Tokens segments text. Punctuation and symbols are dropped without leaving
-// a position gap; offsets always index into text.
+// a position gap; offsets always index into text, while terms of
+// full-width letters and digits come out narrowed (ＧＤＰ -> GDP).
 func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
+	norm, origin, changed := narrow(text)
 	var out []Token
 	pos := 0
-	for _, seg := range s.gse.Segment(text) {
+	for _, seg := range s.gse.Segment(norm) {
 		start, end := seg.Start(), seg.End()
-		term := string(text[start:end])
+		term := string(norm[start:end])
 		if !hasLetterOrDigit(term) {
 			continue
 		}
 		pos++
 		out = append(out, Token{Term: term, Start: start, End: end, Position: pos})
 		if mode == WithSubwords {
-			out = subwords(out, text, seg.Token(), start, pos)
+			out = subwords(out, norm, seg.Token(), start, pos)
+		}
+	}
+	if changed {
+		for i := range out {
+			out[i].Start, out[i].End = origin[out[i].Start], origin[out[i].End]
 		}
 	}
 	return out

@@ -1,0 +1,42 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+
+	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/kbase"
+)
+
+// The segmenter loads once per process; the tests share it and one index.
+var (
+	parts  *kbase.Parts
+	shared *index.Index
+	quiet  = slog.New(slog.NewTextHandler(io.Discard, nil))
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		var err error
+		if parts, err = kbase.Load(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		dir, err := os.MkdirTemp("", "kb-index-test-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		if shared, err = parts.OpenIndex(context.Background(), dir, quiet); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer shared.Close()
+		return m.Run()
+	}())
+}

@@ -1,0 +1,104 @@
+package index_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/index"
+)
+
+func openAt(t *testing.T, dir string, lib *corpus.Library) *index.Index {
+	t.Helper()
+	ix, err := index.Open(context.Background(), index.Config{Dir: dir, Library: lib, Segmenter: parts.Segmenter,
+		Themes: parts.Themes, Places: parts.Places, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func current(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "CURRENT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func TestIndexIsReusedAndRebuiltOnChange(t *testing.T) {
+	dir := t.TempDir()
+	ix := openAt(t, dir, parts.Library)
+	fp := ix.Fingerprint()
+	marker := filepath.Join(dir, fp, "reuse-marker")
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	again := openAt(t, dir, parts.Library)
+	if again.Fingerprint() != fp {
+		t.Fatalf("fingerprint changed without a change: %s -> %s", fp, again.Fingerprint())
+	}
+	if _, err := os.Stat(marker); err != nil {
+		t.Errorf("unchanged corpus: the index was rebuilt instead of reused")
+	}
+	again.Close()
+
+	// A different corpus gives another fingerprint, a new folder, and the old one goes.
+	doc, err := corpus.ParseText("extra.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇，完善商务楼宇招商服务。"), corpus.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts.Tagger.Tag(doc)
+	lib := corpus.NewLibrary(append(slicesClone(parts.Library.Documents()), doc))
+	changed := openAt(t, dir, lib)
+	defer changed.Close()
+	if changed.Fingerprint() == fp {
+		t.Fatal("adding a document did not change the fingerprint")
+	}
+	if current(t, dir) != changed.Fingerprint() {
+		t.Errorf("CURRENT = %s, want %s", current(t, dir), changed.Fingerprint())
+	}
+	if _, err := os.Stat(filepath.Join(dir, fp)); !os.IsNotExist(err) {
+		t.Errorf("old index folder still there: %v", err)
+	}
+	n, _ := changed.Count()
+	if int(n) != len(lib.Passages()) {
+		t.Errorf("count %d, passages %d", n, len(lib.Passages()))
+	}
+	res, err := changed.Search(context.Background(), index.Request{Query: "亿元楼宇", Filters: map[string][]string{index.FieldCounty: {"平遥县"}}})
+	if err != nil || res.Total != 1 {
+		t.Errorf("new document not searchable: %v, %v", res, err)
+	}
+}
+
+func TestCorruptIndexIsRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	ix := openAt(t, dir, parts.Library)
+	fp := ix.Fingerprint()
+	ix.Close()
+	// Wreck the index: replace its metadata with garbage.
+	meta := filepath.Join(dir, fp, "index_meta.json")
+	if err := os.WriteFile(meta, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again := openAt(t, dir, parts.Library)
+	defer again.Close()
+	res, err := again.Search(context.Background(), index.Request{Query: "楼宇经济"})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("rebuilt index does not answer: %v %v", res, err)
+	}
+}
+
+func TestOpenNeedsItsParts(t *testing.T) {
+	if _, err := index.Open(context.Background(), index.Config{Dir: t.TempDir()}); err == nil {
+		t.Error("Open without library and segmenter succeeded")
+	}
+}
+
+func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
