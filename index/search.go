@@ -105,6 +105,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	start := time.Now()
 	pq := ix.parseQuery(r.Query)
+	ix.pruneCommonSubwords(ctx, &pq)
 	text := pq.textQuery()
 	q := text
 	if q == nil {

@@ -124,9 +124,10 @@ func bestWindow(text string, spans []span) (int, int) {
 	if len(spans) == 0 {
 		return startAt(0)
 	}
+	runes := []rune(text)
 	bestFrom, bestTo, best := 0, 0, -1
 	for _, s := range spans {
-		r := sort.SearchInts(bounds, s.start) - 12 // some context before the match
+		r := clauseStart(runes, sort.SearchInts(bounds, s.start))
 		from, to := startAt(r)
 		covered := 0
 		for _, t := range spans {
@@ -137,6 +138,20 @@ func bestWindow(text string, spans []span) (int, int) {
 		}
 	}
 	return bestFrom, bestTo
+}
+
+// clauseStart picks where a snippet showing the character at i begins: just
+// after the closest clause break within reach before it, else a little
+// before it, so the snippet does not open in the middle of a word.
+func clauseStart(runes []rune, i int) int {
+	const reach, context = 30, 12
+	for j := i - 1; j >= 0 && j >= i-reach; j-- {
+		switch runes[j] {
+		case '。', '；', '，', '、', '：', '！', '？', '\n':
+			return j + 1
+		}
+	}
+	return i - context
 }
 
 // runeStarts returns the byte offset of every character of s, plus len(s).
