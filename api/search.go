@@ -10,23 +10,26 @@ import (
 )
 
 type searchBody struct {
-	Query  string                        `json:"query"`
-	Total  uint64                        `json:"total"`
-	TookMS float64                       `json:"took_ms"`
-	Page   int                           `json:"page"`
-	Size   int                           `json:"size"`
-	Hits   []hitJSON                     `json:"hits"`
-	Facets map[string][]index.FacetValue `json:"facets"`
+	Query      string                        `json:"query"`
+	Total      uint64                        `json:"total"`
+	Passages   uint64                        `json:"passages"` // matching passages (differs from total with group=case)
+	Group      string                        `json:"group,omitempty"`
+	Indicators []indicatorJSON               `json:"indicators"`
+	TookMS     float64                       `json:"took_ms"`
+	Page       int                           `json:"page"`
+	Size       int                           `json:"size"`
+	Hits       []hitJSON                     `json:"hits"`
+	Facets     map[string][]index.FacetValue `json:"facets"`
 }
 
 // search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=.
 func (s *Server) search(c *gin.Context) {
 	q := c.Request.URL.Query()
-	if err := checkParams(q, "q", "county", "city", "theme", "kind", "page", "size"); err != nil {
+	if err := checkParams(q, "q", "county", "city", "theme", "kind", "page", "size", "group"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}
-	req := index.Request{Query: q.Get("q"), Filters: map[string][]string{}}
+	req := index.Request{Query: q.Get("q"), Filters: map[string][]string{}, Group: q.Get("group")}
 	var err error
 	if req.Page, err = intParam(q, "page"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
@@ -62,8 +65,12 @@ func (s *Server) search(c *gin.Context) {
 		fail(c, http.StatusInternalServerError, "检索失败")
 		return
 	}
-	body := searchBody{Query: req.Query, Total: res.Total, TookMS: float64(res.Took.Microseconds()) / 1000,
-		Page: req.Page, Size: req.Size, Hits: []hitJSON{}, Facets: res.Facets}
+	body := searchBody{Query: req.Query, Total: res.Total, Passages: res.Passages, Group: req.Group,
+		TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
+		Hits: []hitJSON{}, Facets: res.Facets, Indicators: []indicatorJSON{}}
+	for _, in := range ix.IndicatorsFor(req.Query) {
+		body.Indicators = append(body.Indicators, toIndicatorJSON(in))
+	}
 	for _, h := range res.Hits {
 		body.Hits = append(body.Hits, toHitJSON(ix.Library(), h))
 	}

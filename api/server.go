@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)
 	a.GET("/passages/:id", s.passage)
+	a.GET("/passages/:id/similar", s.similar)
 	a.GET("/indicators", s.indicators)
 	a.GET("/counties", s.counties)
 	a.GET("/counties/:name", s.county)

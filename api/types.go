@@ -31,8 +31,10 @@ type passageJSON struct {
 // hitJSON is a search hit: the passage with its snippet and score.
 type hitJSON struct {
 	passageJSON
-	Snippet string  `json:"snippet"`
-	Score   float64 `json:"score"`
+	Snippet string        `json:"snippet"`
+	Score   float64       `json:"score"`
+	Matched []index.Match `json:"matched"`
+	Others  []hitJSON     `json:"others,omitempty"` // group=case: the case's other matching passages
 }
 
 func toPassageJSON(lib *corpus.Library, p *corpus.Passage) passageJSON {
@@ -55,7 +57,15 @@ func toPassageJSON(lib *corpus.Library, p *corpus.Passage) passageJSON {
 }
 
 func toHitJSON(lib *corpus.Library, h index.Hit) hitJSON {
-	return hitJSON{passageJSON: toPassageJSON(lib, h.Passage), Snippet: h.Snippet, Score: h.Score}
+	matched := h.Matched
+	if matched == nil {
+		matched = []index.Match{}
+	}
+	out := hitJSON{passageJSON: toPassageJSON(lib, h.Passage), Snippet: h.Snippet, Score: h.Score, Matched: matched}
+	for _, o := range h.Others {
+		out.Others = append(out.Others, toHitJSON(lib, o))
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -24,6 +24,7 @@ type Config struct {
 	Library   *corpus.Library    // the passages to index
 	Segmenter *segment.Segmenter // the Chinese analyzer
 	Themes    *corpus.Ontology   // recognises themes in queries
+	Concepts  *corpus.Thesaurus  // expands queries to related wording
 	Places    *corpus.Gazetteer  // recognises places in queries
 	Logger    *slog.Logger
 }
@@ -34,6 +35,7 @@ type Index struct {
 	lib         *corpus.Library
 	seg         *segment.Segmenter
 	themes      *corpus.Ontology
+	concepts    *corpus.Thesaurus
 	places      *corpus.Gazetteer
 	filler      fillerWords
 	fingerprint string
@@ -56,8 +58,8 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	if lib == nil || seg == nil || cfg.Themes == nil || cfg.Places == nil {
-		return nil, errors.New("index: config needs a library, a segmenter, themes and places")
+	if lib == nil || seg == nil || cfg.Themes == nil || cfg.Places == nil || cfg.Concepts == nil {
+		return nil, errors.New("index: config needs a library, a segmenter, themes, concepts and places")
 	}
 	if err := segment.RegisterBleve(seg); err != nil {
 		return nil, err
@@ -69,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{lib: lib, seg: seg, themes: cfg.Themes, places: cfg.Places, filler: loadFiller(), fingerprint: fp, path: filepath.Join(dir, fp)}
+	ix := &Index{lib: lib, seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), fingerprint: fp, path: filepath.Join(dir, fp)}
 	if cur, err := os.ReadFile(filepath.Join(dir, currentFile)); err == nil && strings.TrimSpace(string(cur)) == fp {
 		b, err := bleve.Open(ix.path)
 		if err == nil {

@@ -39,6 +39,8 @@ type parsedQuery struct {
 	terms   []string // coarse words of free, filler removed
 	subs    []string // dictionary words inside the terms (人才, 引进 in 人才引进)
 
+	expansions []expansion // thesaurus wordings the query is widened to
+
 	themes   []string // ontology themes the query names (人才引进 -> 人才)
 	counties []string // counties and zones the query names
 	cities   []string // prefecture-level cities the query names
@@ -90,6 +92,7 @@ func (ix *Index) parseQuery(q string) parsedQuery {
 		}
 	}
 	ix.understand(&pq)
+	ix.expand(&pq)
 	return pq
 }
 
@@ -139,6 +142,9 @@ func (pq parsedQuery) textQuery() query.Query {
 		if len(pq.terms) > 1 && hasHan(pq.free) {
 			should = append(should, phraseQuery(pq.free, boostPhrase))
 		}
+	}
+	for _, e := range pq.expansions {
+		should = append(should, phraseQuery(e.term, e.boost))
 	}
 	for _, t := range pq.themes {
 		should = append(should, termQuery(FieldTheme, t, boostTheme), termQuery(FieldCaseTheme, t, boostCaseTheme))

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2/search"
@@ -42,4 +43,29 @@ func (ix *Index) rerank(hits search.DocumentMatchCollection) []scored {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// groupWindow is how many passages are grouped into cases with Group.
+const groupWindow = 300
+
+// groupByCase collapses ranked passages into their cases, best passage
+// first; a passage outside any case is a group of its own. Groups keep the
+// rank of their best passage.
+func groupByCase(ranked []scored) [][]scored {
+	var groups [][]scored
+	at := map[string]int{}
+	for _, h := range ranked {
+		if h.p.Case == nil {
+			groups = append(groups, []scored{h})
+			continue
+		}
+		key := fmt.Sprintf("%s#%d", h.p.DocID, h.p.Case.Number)
+		if i, ok := at[key]; ok {
+			groups[i] = append(groups[i], h)
+			continue
+		}
+		at[key] = len(groups)
+		groups = append(groups, []scored{h})
+	}
+	return groups
 }

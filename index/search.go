@@ -29,13 +29,19 @@ type Request struct {
 	Filters map[string][]string // facet field name -> accepted values
 	Page    int                 // from 1
 	Size    int                 // hits per page
+	Group   string              // "case" collapses the passages of a case into one hit
 }
+
+// GroupCase is the Request.Group value that collapses hits by case.
+const GroupCase = "case"
 
 // Hit is one matching passage.
 type Hit struct {
 	Passage *corpus.Passage
 	Score   float64
-	Snippet string // HTML: escaped text with <mark> around matches
+	Snippet string  // HTML: escaped text with <mark> around matches
+	Matched []Match // why it matched
+	Others  []Hit   // with Group: the case's other matching passages, best first
 }
 
 // FacetValue is a facet value with the number of matching passages.
@@ -46,10 +52,11 @@ type FacetValue struct {
 
 // Result is a page of hits with the facets of all matches.
 type Result struct {
-	Total  uint64
-	Took   time.Duration
-	Hits   []Hit
-	Facets map[string][]FacetValue
+	Total    uint64 // matching passages, or with Group the cases (and loose passages) among the first groupWindow
+	Passages uint64 // matching passages (equal to Total without Group)
+	Took     time.Duration
+	Hits     []Hit
+	Facets   map[string][]FacetValue
 }
 
 // Validate checks a request and fills in defaults; its errors wrap ErrBadRequest.
@@ -71,6 +78,9 @@ func (r *Request) Validate() error {
 	}
 	if r.Size < 1 || r.Size > MaxPageSize {
 		return fmt.Errorf("%w: 每页条数必须在 1 到 %d 之间", ErrBadRequest, MaxPageSize)
+	}
+	if r.Group != "" && r.Group != GroupCase {
+		return fmt.Errorf("%w: 分组方式只能是 case", ErrBadRequest)
 	}
 	if r.Page > maxWindow/r.Size {
 		return fmt.Errorf("%w: 页码过大，最多查看前 %d 条结果", ErrBadRequest, maxWindow)
@@ -119,7 +129,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	from, size := (r.Page-1)*r.Size, r.Size
 	rerank := text != nil && from+size <= rerankWindow
-	if rerank {
+	switch {
+	case r.Group == GroupCase:
+		from, size, rerank = 0, groupWindow, true
+	case rerank:
 		from, size = 0, rerankWindow
 	}
 	req := bleve.NewSearchRequestOptions(q, size, from, false)
@@ -136,14 +149,33 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: res.Total, Facets: facetValues(res.Facets)}
+	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
 	ranked := ix.rerank(res.Hits)
+	origins := ix.origins(&pq)
+	hit := func(h scored) Hit {
+		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),
+			Matched: explain(h.match, h.p, &pq, origins)}
+	}
+	if r.Group == GroupCase {
+		groups := groupByCase(ranked)
+		out.Total = uint64(len(groups))
+		lo, hi := min((r.Page-1)*r.Size, len(groups)), min(r.Page*r.Size, len(groups))
+		for _, g := range groups[lo:hi] {
+			h := hit(g[0])
+			for _, o := range g[1:] {
+				h.Others = append(h.Others, hit(o))
+			}
+			out.Hits = append(out.Hits, h)
+		}
+		out.Took = time.Since(start)
+		return out, nil
+	}
 	if rerank {
 		lo, hi := min((r.Page-1)*r.Size, len(ranked)), min(r.Page*r.Size, len(ranked))
 		ranked = ranked[lo:hi]
 	}
 	for _, h := range ranked {
-		out.Hits = append(out.Hits, Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match))})
+		out.Hits = append(out.Hits, hit(h))
 	}
 	out.Took = time.Since(start)
 	return out, nil

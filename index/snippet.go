@@ -19,25 +19,31 @@ type span struct{ start, end int }
 // the segmented field, and runs of at least three characters of the bigram
 // field (a lone bigram such as 企业 is too weak to show as a match).
 func matchSpans(m *search.DocumentMatch) []span {
-	var words, grams []span
+	var words []span
 	for _, locs := range m.Locations[FieldText] {
 		for _, l := range locs {
 			words = append(words, span{int(l.Start), int(l.End)})
 		}
 	}
+	return mergeSpans(append(words, bigramRuns(m)...))
+}
+
+// bigramRuns are the runs of matched character bigrams that are at least
+// three characters long.
+func bigramRuns(m *search.DocumentMatch) []span {
+	var grams []span
 	for _, locs := range m.Locations[FieldTextCJK] {
 		for _, l := range locs {
 			grams = append(grams, span{int(l.Start), int(l.End)})
 		}
 	}
 	var out []span
-	out = append(out, words...)
 	for _, g := range mergeSpans(grams) {
 		if g.end-g.start >= 9 { // three CJK characters in UTF-8
 			out = append(out, g)
 		}
 	}
-	return mergeSpans(out)
+	return out
 }
 
 // mergeSpans sorts spans and joins overlapping or touching ones, so stacked

@@ -19,6 +19,7 @@ import (
 type Parts struct {
 	Places    *corpus.Gazetteer
 	Themes    *corpus.Ontology
+	Concepts  *corpus.Thesaurus
 	Tagger    *corpus.Tagger
 	Library   *corpus.Library
 	Segmenter *segment.Segmenter
@@ -36,23 +37,28 @@ func Load() (*Parts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load ontology: %w", err)
 	}
+	concepts, err := corpus.DefaultThesaurus(themes)
+	if err != nil {
+		return nil, fmt.Errorf("load thesaurus: %w", err)
+	}
 	tagger := &corpus.Tagger{Places: places, Themes: themes}
 	docs, err := corpus.LoadSeed(tagger)
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
-	seg, err := segment.New(segment.Options{Words: append(places.Terms(), themes.Terms()...)})
+	words := append(append(places.Terms(), themes.Terms()...), concepts.Terms()...)
+	seg, err := segment.New(segment.Options{Words: words})
 	if err != nil {
 		return nil, fmt.Errorf("load segmenter: %w", err)
 	}
-	return &Parts{Places: places, Themes: themes, Tagger: tagger, Library: corpus.NewLibrary(docs), Segmenter: seg}, nil
+	return &Parts{Places: places, Themes: themes, Concepts: concepts, Tagger: tagger, Library: corpus.NewLibrary(docs), Segmenter: seg}, nil
 }
 
 // OpenIndex opens (building if needed) the index under dataDir/index.
 func (p *Parts) OpenIndex(ctx context.Context, dataDir string, log *slog.Logger) (*index.Index, error) {
 	ix, err := index.Open(ctx, index.Config{
 		Dir: filepath.Join(dataDir, "index"), Library: p.Library, Segmenter: p.Segmenter,
-		Themes: p.Themes, Places: p.Places, Logger: log,
+		Themes: p.Themes, Concepts: p.Concepts, Places: p.Places, Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)

@@ -10,9 +10,10 @@ import (
 // Token is a word of the text with its byte offsets and position.
 type Token struct {
 	Term       string
-	Start, End int // byte offsets into the segmented text
-	Position   int // 1-based; sub-words share their compound's position
-	Sub        bool
+	Start, End int    // byte offsets into the segmented text
+	Position   int    // 1-based; sub-words share their compound's position
+	Sub        bool   // a dictionary word inside the previous coarse word
+	POS        string // part of speech from the dictionary (n, v, nz …; x when unknown)
 }
 
 // Mode selects how finely text is split.
@@ -41,7 +42,7 @@ func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
 			continue
 		}
 		pos++
-		out = append(out, Token{Term: term, Start: start, End: end, Position: pos})
+		out = append(out, Token{Term: term, Start: start, End: end, Position: pos, POS: seg.Token().Pos()})
 		if mode == WithSubwords {
 			out = subwords(out, norm, seg.Token(), start, pos)
 		}
@@ -64,11 +65,24 @@ func subwords(out []Token, text []byte, tk *gse.Token, base, pos int) []Token {
 		}
 		term := string(text[st:en])
 		if utf8.RuneCountInString(term) >= 2 && hasLetterOrDigit(term) {
-			out = append(out, Token{Term: term, Start: st, End: en, Position: pos, Sub: true})
+			out = append(out, Token{Term: term, Start: st, End: en, Position: pos, Sub: true, POS: c.Token().Pos()})
 		}
 		out = subwords(out, text, c.Token(), st, pos)
 	}
 	return out
+}
+
+// IsNominal reports whether a part-of-speech tag marks a noun-like word
+// (nouns, proper and domain nouns, verbal nouns, foreign words): the words
+// that say what a text is about.
+func IsNominal(pos string) bool {
+	switch {
+	case pos == "vn" || pos == "an" || pos == "eng":
+		return true
+	case len(pos) > 0 && pos[0] == 'n':
+		return true
+	}
+	return false
 }
 
 // Words returns the coarse words of text, for callers that need no offsets.
