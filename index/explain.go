@@ -30,11 +30,11 @@ type Match struct {
 // explain lists the evidence of one hit, words first.
 func explain(m *search.DocumentMatch, p *corpus.Passage, pq *parsedQuery, origins map[string]origin) []Match {
 	var out []Match
-	seen := map[[2]string]bool{} // one entry per word and concept
+	seen := map[[3]string]bool{} // one entry per word, concept and kind of evidence
 	addMatch := func(x Match) {
-		key := [2]string{x.Term, x.Via}
-		if x.Via == x.Term {
-			key[1] = "" // a concept named by the query's own word is that word
+		key := [3]string{x.Term, x.Via, x.Kind}
+		if x.Kind == MatchConcept && x.Via == x.Term {
+			key = [3]string{x.Term, "", MatchWord} // a concept named by the query's own word is that word
 		}
 		if !seen[key] {
 			seen[key] = true
