@@ -249,3 +249,19 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestCitedPolicies(t *testing.T) {
+	got := CitedPolicies("出台《清徐县引进高层次人才管理办法（试行）》和《备忘录》，再次引用《备忘录》；《未闭合")
+	want := []string{"清徐县引进高层次人才管理办法（试行）", "备忘录"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("CitedPolicies = %v, want %v", got, want)
+	}
+	d, _ := loadSeed(t)
+	n := 0
+	for _, p := range d.Passages {
+		n += len(p.Policies)
+	}
+	if n < 10 {
+		t.Errorf("the seed cites %d policy documents, the report names more than ten", n)
+	}
+}

@@ -27,6 +27,7 @@ type Document struct {
 	Year       int    // the year the document reports on, when it says so
 	Source     string // original file name
 	Hash       string // hex SHA-256 of the original bytes
+	Format     string // the format it was read from: txt, md, html, docx, pdf
 	Sections   []*Section
 	Cases      []*Case
 	Passages   []*Passage
@@ -72,6 +73,7 @@ type Passage struct {
 	Counties    []string // counties/zones the passage is about (standard names)
 	Cities      []string // their prefecture-level cities
 	Themes      []string // theme names from the ontology, strongest first
+	Policies    []string // policy documents the passage cites, as written between 《》
 }
 
 // Indicator is one per-county indicator table, e.g. 省级专精特新企业数量.

@@ -28,6 +28,7 @@ func (t *Tagger) Tag(doc *Document) {
 	}
 	caseThemes := map[int]map[string]int{} // theme -> passages tagged with it
 	for _, ps := range doc.Passages {
+		ps.Policies = CitedPolicies(ps.Text)
 		if ps.Case != nil {
 			c := cases[ps.Case.Number]
 			ps.Case.County = c.County
