@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -32,15 +34,19 @@ type Config struct {
 // Index is the open search index over a library of passages.
 type Index struct {
 	bleve       bleve.Index
-	lib         *corpus.Library
+	lib         atomic.Pointer[corpus.Library] // swapped whole when documents come and go
+	writeMu     sync.Mutex                     // serialises index updates
 	seg         *segment.Segmenter
 	themes      *corpus.Ontology
 	concepts    *corpus.Thesaurus
 	places      *corpus.Gazetteer
 	filler      fillerWords
-	fingerprint string
+	fingerprint atomic.Pointer[string]
 	path        string
 }
+
+// fingerprintKey is where the index keeps the fingerprint of what it holds.
+var fingerprintKey = []byte("kb_fingerprint")
 
 // currentFile names the index folder in use; it is replaced atomically.
 const currentFile = "CURRENT"
@@ -71,27 +77,51 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{lib: lib, seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), fingerprint: fp, path: filepath.Join(dir, fp)}
-	if cur, err := os.ReadFile(filepath.Join(dir, currentFile)); err == nil && strings.TrimSpace(string(cur)) == fp {
-		b, err := bleve.Open(ix.path)
-		if err == nil {
-			ix.bleve = b
-			log.Info("index reused", "path", ix.path)
-			return ix, nil
-		}
-		log.Warn("index unreadable, rebuilding", "path", ix.path, "err", err)
-	} else {
-		log.Info("index out of date, rebuilding", "fingerprint", fp)
+	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller()}
+	ix.lib.Store(lib)
+	ix.fingerprint.Store(&fp)
+	if b, path, ok := reuse(dir, fp, log); ok {
+		ix.bleve, ix.path = b, path
+		return ix, nil
 	}
+	ix.path = filepath.Join(dir, fp)
 	if err := ix.build(ctx, dir, log); err != nil {
 		return nil, err
 	}
 	return ix, nil
 }
 
+// reuse opens the index named in CURRENT when it holds exactly fp.
+func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, bool) {
+	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
+	if err != nil {
+		log.Info("no index yet, building", "fingerprint", fp)
+		return nil, "", false
+	}
+	name := strings.TrimSpace(string(cur))
+	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
+		log.Warn("CURRENT names no index folder, rebuilding", "content", name)
+		return nil, "", false
+	}
+	path := filepath.Join(dir, name)
+	b, err := bleve.Open(path)
+	if err != nil {
+		log.Warn("index unreadable, rebuilding", "path", path, "err", err)
+		return nil, "", false
+	}
+	stored, err := b.GetInternal(fingerprintKey)
+	if err != nil || string(stored) != fp {
+		log.Info("index out of date, rebuilding", "fingerprint", fp, "stored", string(stored))
+		_ = b.Close()
+		return nil, "", false
+	}
+	log.Info("index reused", "path", path)
+	return b, path, true
+}
+
 // build indexes every passage into a fresh folder, then swaps it in.
 func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error {
-	tmp, err := os.MkdirTemp(dir, ix.fingerprint+".building-")
+	tmp, err := os.MkdirTemp(dir, ".building-")
 	if err != nil {
 		return fmt.Errorf("create build folder: %w", err)
 	}
@@ -101,7 +131,10 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexPassages(ctx, b, ix.lib)
+	n, err := indexPassages(ctx, b, ix.Library(), ix.Library().Passages())
+	if err == nil {
+		err = b.SetInternal(fingerprintKey, []byte(ix.Fingerprint()))
+	}
 	if cerr := b.Close(); err == nil {
 		err = cerr
 	}
@@ -114,10 +147,10 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err := os.Rename(path, ix.path); err != nil {
 		return fmt.Errorf("move new index into place: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, currentFile), []byte(ix.fingerprint+"\n")); err != nil {
+	if err := writeFileAtomic(filepath.Join(dir, currentFile), []byte(filepath.Base(ix.path)+"\n")); err != nil {
 		return err
 	}
-	removeOthers(dir, ix.fingerprint, log)
+	removeOthers(dir, filepath.Base(ix.path), log)
 	if ix.bleve, err = bleve.Open(ix.path); err != nil {
 		return fmt.Errorf("open new index: %w", err)
 	}
@@ -125,10 +158,11 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	return nil
 }
 
-func indexPassages(ctx context.Context, b bleve.Index, lib *corpus.Library) (int, error) {
+// indexPassages indexes passages of lib (which supplies their cases) in batches.
+func indexPassages(ctx context.Context, b bleve.Index, lib *corpus.Library, passages []*corpus.Passage) (int, error) {
 	batch := b.NewBatch()
 	n := 0
-	for _, p := range lib.Passages() {
+	for _, p := range passages {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
@@ -208,10 +242,10 @@ func (ix *Index) Close() error {
 }
 
 // Fingerprint identifies the corpus, dictionaries and mapping of the index.
-func (ix *Index) Fingerprint() string { return ix.fingerprint }
+func (ix *Index) Fingerprint() string { return *ix.fingerprint.Load() }
 
-// Library returns the passages the index was built from.
-func (ix *Index) Library() *corpus.Library { return ix.lib }
+// Library returns the passages the index holds now.
+func (ix *Index) Library() *corpus.Library { return ix.lib.Load() }
 
 // Count returns the number of indexed passages.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }

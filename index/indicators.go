@@ -38,7 +38,7 @@ func (ix *Index) IndicatorsFor(q string) []corpus.IndicatorInDoc {
 	}
 	var out []cand
 	qb := bigramSet(q)
-	for _, in := range ix.lib.Indicators() {
+	for _, in := range ix.Library().Indicators() {
 		core := bigramSet(indicatorCore(in.Name))
 		if len(core) == 0 {
 			continue

@@ -31,7 +31,7 @@ type scored struct {
 func (ix *Index) rerank(hits search.DocumentMatchCollection) []scored {
 	out := make([]scored, 0, len(hits))
 	for _, m := range hits {
-		p, ok := ix.lib.Passage(m.ID)
+		p, ok := ix.Library().Passage(m.ID)
 		if !ok {
 			continue // the index and the library disagree; skip rather than fail the page
 		}

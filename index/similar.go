@@ -45,7 +45,7 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 	if size < 1 || size > MaxSimilar {
 		return nil, fmt.Errorf("%w: 条数必须在 1 到 %d 之间", ErrBadRequest, MaxSimilar)
 	}
-	src, ok := ix.lib.Passage(id)
+	src, ok := ix.Library().Passage(id)
 	if !ok {
 		return nil, fmt.Errorf("passage %q: %w", id, ErrNotFound)
 	}
@@ -80,7 +80,7 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 	}
 	out := []SimilarHit{}
 	for _, m := range res.Hits {
-		p, ok := ix.lib.Passage(m.ID)
+		p, ok := ix.Library().Passage(m.ID)
 		if !ok || p.ID == src.ID || !isPractice(p) || sharesAny(p.Counties, src.Counties) {
 			continue
 		}

@@ -1,0 +1,115 @@
+package index_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/index"
+)
+
+func newsDoc(t *testing.T, name, text string) *corpus.Document {
+	t.Helper()
+	d, err := corpus.ParseText(name, []byte(text), corpus.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts.Tagger.Tag(d)
+	return d
+}
+
+func TestAddAndRemoveDocuments(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ix := openAt(t, dir, parts.Library)
+	doc := newsDoc(t, "news.txt", "平遥县设立古城文旅融合发展基金，扶持非遗工坊和民宿集群发展。")
+	if err := ix.AddDocuments(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.AddDocuments(ctx, doc); err == nil {
+		t.Error("adding the same document twice succeeded")
+	}
+	res, err := ix.Search(ctx, index.Request{Query: `"民宿集群"`})
+	if err != nil || res.Total != 1 || res.Hits[0].Passage.DocID != doc.ID {
+		t.Fatalf("added document not found: %+v %v", res, err)
+	}
+	fp := ix.Fingerprint()
+	ix.Close()
+
+	// The next start with the same documents reuses the updated index.
+	lib := ix.Library()
+	again := openAt(t, dir, lib)
+	if again.Fingerprint() != fp {
+		t.Errorf("fingerprint after reopen %s, after update %s", again.Fingerprint(), fp)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 { // CURRENT and one index folder: not rebuilt into a second one
+		t.Errorf("index folder holds %d entries", len(entries))
+	}
+	if err := again.RemoveDocument(ctx, doc.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, err = again.Search(ctx, index.Request{Query: `"民宿集群"`})
+	if err != nil || res.Total != 0 {
+		t.Errorf("removed document still found: %d %v", res.Total, err)
+	}
+	if err := again.RemoveDocument(ctx, doc.ID); err == nil {
+		t.Error("removing twice succeeded")
+	}
+	again.Close()
+}
+
+// Searches run while documents come and go; run with -race.
+func TestSearchDuringIngestion(t *testing.T) {
+	ctx := context.Background()
+	ix := openAt(t, t.TempDir(), parts.Library)
+	defer ix.Close()
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	errs := make(chan error, 16)
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := ix.Search(ctx, index.Request{Query: "楼宇经济 民宿"}); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := ix.Facets(ctx); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 8; i++ {
+		d := newsDoc(t, fmt.Sprintf("n%d.txt", i), fmt.Sprintf("第%d篇：平遥县民宿集群发展，打造文旅融合示范。", i))
+		if err := ix.AddDocuments(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := ix.RemoveDocument(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	res, err := ix.Search(ctx, index.Request{Query: `"民宿集群"`})
+	if err != nil || res.Total != 4 {
+		t.Errorf("after 8 adds and 4 removals: %d hits, %v", res.Total, err)
+	}
+}
