@@ -65,6 +65,13 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 			args = args[1:]
 		}
 	}
+	// 0 means "not set" to Validate; on the command line it was set, and is wrong.
+	if *size == 0 {
+		*size = -1
+	}
+	if *page == 0 {
+		*page = -1
+	}
 	req := index.Request{Query: strings.Join(query, " "), Page: *page, Size: *size, Filters: map[string][]string{}}
 	for f, v := range filters {
 		if len(*v) > 0 {

@@ -80,7 +80,11 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller()}
 	ix.lib.Store(lib)
 	ix.fingerprint.Store(&fp)
-	if b, path, ok := reuse(dir, fp, log); ok {
+	b, path, err := reuse(dir, fp, log)
+	if err != nil {
+		return nil, err
+	}
+	if b != nil {
 		ix.bleve, ix.path = b, path
 		return ix, nil
 	}
@@ -91,32 +95,37 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	return ix, nil
 }
 
-// reuse opens the index named in CURRENT when it holds exactly fp.
-func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, bool) {
+// reuse opens the index named in CURRENT when it holds exactly fp; it
+// returns no index when a rebuild is due, and an error when the index is
+// held by another process (rebuilding then would pull it from under it).
+func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if err != nil {
 		log.Info("no index yet, building", "fingerprint", fp)
-		return nil, "", false
+		return nil, "", nil
 	}
 	name := strings.TrimSpace(string(cur))
 	if name == "" || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") {
 		log.Warn("CURRENT names no index folder, rebuilding", "content", name)
-		return nil, "", false
+		return nil, "", nil
 	}
 	path := filepath.Join(dir, name)
-	b, err := bleve.Open(path)
+	b, err := openExisting(path)
+	if errors.Is(err, errIndexLocked) {
+		return nil, "", err
+	}
 	if err != nil {
 		log.Warn("index unreadable, rebuilding", "path", path, "err", err)
-		return nil, "", false
+		return nil, "", nil
 	}
 	stored, err := b.GetInternal(fingerprintKey)
 	if err != nil || string(stored) != fp {
 		log.Info("index out of date, rebuilding", "fingerprint", fp, "stored", string(stored))
 		_ = b.Close()
-		return nil, "", false
+		return nil, "", nil
 	}
 	log.Info("index reused", "path", path)
-	return b, path, true
+	return b, path, nil
 }
 
 // build indexes every passage into a fresh folder, then swaps it in.
@@ -151,7 +160,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 		return err
 	}
 	removeOthers(dir, filepath.Base(ix.path), log)
-	if ix.bleve, err = bleve.Open(ix.path); err != nil {
+	if ix.bleve, err = openExisting(ix.path); err != nil {
 		return fmt.Errorf("open new index: %w", err)
 	}
 	log.Info("index built", "path", ix.path, "passages", n)
@@ -249,6 +258,21 @@ func (ix *Index) Library() *corpus.Library { return ix.lib.Load() }
 
 // Count returns the number of indexed passages.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+
+// lockTimeout bounds the wait for an index another process holds open.
+const lockTimeout = "3s"
+
+var errIndexLocked = errors.New("索引正被另一个进程使用（例如正在运行的 kb serve）；请先停止它，或用 --data 指定另一个数据目录")
+
+// openExisting opens an index folder, failing instead of waiting forever
+// when another process holds it.
+func openExisting(path string) (bleve.Index, error) {
+	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout})
+	if err != nil && strings.Contains(err.Error(), "timeout") {
+		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)
+	}
+	return b, err
+}
 
 // ErrBadRequest marks errors caused by the caller's input.
 var ErrBadRequest = errors.New("bad request")

@@ -35,7 +35,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 1
+const mappingVersion = 2
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -62,7 +62,7 @@ func NewMapping() mapping.IndexMapping {
 	bigrams.Name = FieldTextCJK
 	bigrams.Analyzer = cjk.AnalyzerName
 	bigrams.Store = false
-	bigrams.IncludeTermVectors = false
+	bigrams.IncludeTermVectors = true // locations mark and explain character matches
 	bigrams.IncludeInAll = false
 
 	keywordField := func() *mapping.FieldMapping {

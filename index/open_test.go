@@ -102,3 +102,19 @@ func TestOpenNeedsItsParts(t *testing.T) {
 }
 
 func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
+
+func TestLockedIndexFailsFast(t *testing.T) {
+	dir := t.TempDir()
+	ix := openAt(t, dir, parts.Library)
+	defer ix.Close()
+	// A second open of the same folder (another process in real life) must
+	// fail with a clear message instead of waiting forever or rebuilding.
+	_, err := index.Open(context.Background(), index.Config{Dir: dir, Library: parts.Library, Segmenter: parts.Segmenter,
+		Themes: parts.Themes, Concepts: parts.Concepts, Places: parts.Places, Logger: quiet})
+	if err == nil || !strings.Contains(err.Error(), "另一个进程") {
+		t.Fatalf("second open: %v", err)
+	}
+	if _, err := ix.Search(context.Background(), index.Request{Query: "楼宇经济"}); err != nil {
+		t.Errorf("the first index stopped working: %v", err)
+	}
+}

@@ -73,6 +73,15 @@ func mergeSpans(in []span) []span {
 func snippet(text string, spans []span) string {
 	spans = validSpans(text, spans)
 	from, to := bestWindow(text, spans)
+	// Widen the window over a match it cuts, so no word is half marked.
+	for _, s := range spans {
+		if s.start < from && s.end > from {
+			from = s.start
+		}
+		if s.start < to && s.end > to {
+			to = s.end
+		}
+	}
 	var b strings.Builder
 	if from > 0 {
 		b.WriteString("…")
