@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/index"
 )
 
@@ -22,11 +23,12 @@ func indexCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
-	ix, err := openIndex(ctx, *data, log)
+	kb, err := openKB(ctx, *data, log, embedding.Config{})
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer kb.Close()
+	ix := kb.Index()
 	n, err := ix.Count()
 	if err != nil {
 		return err
@@ -81,11 +83,12 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if err := req.Validate(); err != nil {
 		return errors.New(strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
 	}
-	ix, err := openIndex(ctx, *data, log)
+	kb, err := openKB(ctx, *data, log, embedding.Config{})
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
+	defer kb.Close()
+	ix := kb.Index()
 	res, err := ix.Search(ctx, req)
 	if err != nil {
 		return err

@@ -4,6 +4,8 @@
 //	kb serve  [--addr 127.0.0.1:8080] [--data ./data]
 //	kb index  [--data ./data]
 //	kb search "查询词" [--county …] [--city …] [--theme …] [--kind …] [--size 10] [--json] [--data ./data]
+//	kb ingest FILE|DIR… [--data ./data]
+//	kb link FILE [--format md|html|docx|json] [--out FILE] [--data ./data]
 package main
 
 import (
@@ -21,6 +23,11 @@ const usage = `用法：
   kb serve  [--addr 127.0.0.1:8080] [--data ./data]   启动服务（网页与 JSON 接口）
   kb index  [--data ./data]                           建立或检查索引
   kb search "查询词" [--county 县区] [--city 城市] [--theme 主题] [--kind 类型] [--size 10] [--json] [--data ./data]
+  kb ingest 文件或目录… [--data ./data]              收录文档（.txt .md .html .docx .pdf）
+  kb link 草稿文件 [--format md|html|docx|json] [--out 输出文件] [--data ./data]
+                                                      为草稿逐段关联知识库中的案例
+  kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
+                                                      对本机运行的服务做压力测试
 `
 
 func main() {
@@ -50,6 +57,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return indexCmd(ctx, args[1:], stdout, stderr, log)
 	case "search":
 		return searchCmd(ctx, args[1:], stdout, stderr, log)
+	case "ingest":
+		return ingestCmd(ctx, args[1:], stdout, stderr, log)
+	case "link":
+		return linkCmd(ctx, args[1:], stdout, stderr, log)
+	case "load":
+		return loadCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -291,10 +291,8 @@ func TestRunSearchText(t *testing.T) {
 // run is main without the process around it, so two commands in one
 // process (as a test, or a long-lived caller, runs them) must both work:
 // here `kb index` and then `kb search` over the same folder.
-//
-// This documents a bug and fails at the time of writing: openIndex calls
-// kbase.Load for each command, which builds a new segmenter, and
-// segment.RegisterBleve refuses a second segmenter in the process.
+// The dictionaries are loaded once per process (loadParts): loading them
+// per command would register a second segmenter with bleve, which fails.
 func TestRunTwiceInOneProcess(t *testing.T) {
 	data := t.TempDir()
 	res := child(t,
@@ -329,11 +327,8 @@ func errorLines(stderr string) string {
 
 // `kb serve` and `kb search` default to the same ./data folder (see the
 // README), so a search while the server runs must answer (or fail with an
-// error) promptly, not wait for the server to stop.
-//
-// This documents a bug and fails at the time of writing: index.Open opens
-// the bleve index with bolt's default of no lock timeout, so the search
-// blocks forever in bbolt.flock while the server holds the index.
+// error) promptly, not wait for the server to stop: the index is opened
+// with a lock timeout and says which process holds it.
 func TestRunSearchWhileServing(t *testing.T) {
 	data := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -362,7 +357,7 @@ func TestRunSearchWhileServing(t *testing.T) {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
-			if strings.Contains(sc.Text(), `msg="index ready"`) {
+			if strings.Contains(sc.Text(), `msg="knowledge base ready"`) {
 				ready <- true
 				break
 			}

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/kbase"
 )
 
@@ -14,18 +14,19 @@ import (
 // to bleve's process-wide registry and cannot be loaded twice.
 var loadParts = sync.OnceValues(kbase.Load)
 
-// openIndex loads the knowledge base and opens its index under dataDir.
-func openIndex(ctx context.Context, dataDir string, log *slog.Logger) (*index.Index, error) {
+// openKB loads the knowledge base with its stored documents under dataDir.
+func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config) (*kbase.KB, error) {
 	start := time.Now()
 	parts, err := loadParts()
 	if err != nil {
 		return nil, err
 	}
 	log.Info("dictionaries loaded", "domain_words", parts.Segmenter.DomainWords(), "ms", time.Since(start).Milliseconds())
-	ix, err := parts.OpenIndex(ctx, dataDir, log)
+	kb, err := parts.Open(ctx, dataDir, log, emb)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("index ready", "ms", time.Since(start).Milliseconds())
-	return ix, nil
+	log.Info("knowledge base ready", "documents", len(kb.Index().Library().Documents()),
+		"retrieval", kb.Index().Retrieval(), "ms", time.Since(start).Milliseconds())
+	return kb, nil
 }

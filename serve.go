@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/shanxi-sme/kb/api"
+	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/webui"
 )
 
@@ -20,6 +22,13 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	data := fs.String("data", "./data", "数据目录（存放索引）")
+	adminToken := fs.String("admin-token", os.Getenv("KB_ADMIN_TOKEN"), "管理令牌（或环境变量 KB_ADMIN_TOKEN）；设置后才能上传、删除文档")
+	emb := embedding.ConfigFromEnv(os.Getenv)
+	fs.StringVar(&emb.URL, "embed-url", emb.URL, "向量模型服务地址（OpenAI 兼容 /v1/embeddings，可用环境变量 KB_EMBED_URL）；不设则只用关键词检索")
+	fs.StringVar(&emb.Model, "embed-model", emb.Model, "向量模型名称（KB_EMBED_MODEL），如 bge-m3")
+	fs.IntVar(&emb.Dimensions, "embed-dim", emb.Dimensions, "向量维数（KB_EMBED_DIM），0 表示按服务返回")
+	fs.IntVar(&emb.BatchSize, "embed-batch", emb.BatchSize, "每批向量化的文段数（KB_EMBED_BATCH）")
+	fs.DurationVar(&emb.Timeout, "embed-timeout", emb.Timeout, "单次向量请求超时（KB_EMBED_TIMEOUT）")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -30,7 +39,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := api.New(api.Options{Logger: log, UI: webui.FS()})
+	srv := api.New(api.Options{Logger: log, UI: webui.FS(), AdminToken: *adminToken})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -44,13 +53,21 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 
 	// The listener is up before the index: /healthz says 503 until it is ready.
-	ix, err := openIndex(ctx, *data, log)
+	if emb.URL != "" || emb.Model != "" {
+		if err := emb.Validate(); err != nil {
+			return fmt.Errorf("向量检索设置有误：%w", err)
+		}
+	}
+	kb, err := openKB(ctx, *data, log, emb) // the API key comes only from KB_EMBED_KEY, never a flag
 	if err != nil {
 		_ = httpSrv.Close()
 		return err
 	}
-	defer ix.Close()
-	srv.SetIndex(ix)
+	defer kb.Close()
+	srv.SetKB(kb)
+	if *adminToken == "" {
+		log.Info("no admin token: uploads and deletions are off")
+	}
 
 	select {
 	case err := <-serveErr:

@@ -11,7 +11,7 @@ type healthBody struct {
 	Passages    uint64 `json:"passages,omitempty"`
 	Documents   int    `json:"documents,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
-	Retrieval   string `json:"retrieval,omitempty"` // how search ranks: lexical only for now
+	Retrieval   string `json:"retrieval,omitempty"` // "hybrid" with an embedding service, else "lexical"
 }
 
 // health answers 200 once the index is ready and 503 before.
@@ -28,6 +28,6 @@ func (s *Server) health(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, healthBody{
 		Status: "ok", Passages: n, Documents: len(ix.Library().Documents()),
-		Fingerprint: ix.Fingerprint(), Retrieval: "lexical",
+		Fingerprint: ix.Fingerprint(), Retrieval: ix.Retrieval(),
 	})
 }

@@ -4,7 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,16 +17,24 @@ import (
 var (
 	reHeading1 = regexp.MustCompile(`^([一二三四五六七八九十]+)、\s*(.+)$`)
 	reHeading2 = regexp.MustCompile(`^[（(]([一二三四五六七八九十]+)[）)]\s*(.+)$`)
+	reHeading3 = regexp.MustCompile(`^(\d{1,2})\s*[.、．]\s*([^\d\s.．、].*)$`) // not "1.5亿元"
+	reHeading4 = regexp.MustCompile(`^[（(](\d{1,2})[）)]\s*(.+)$`)
 	reCase     = regexp.MustCompile(`^(经验|案例)([一二三四五六七八九十]+)\s*[：:]\s*(.+)$`)
 	reMeasure  = regexp.MustCompile(`^([一二三四五六七八九十]+)是`)
 	reCaption  = regexp.MustCompile(`^图\s*\d+\s*[-－—–]\s*\d+\s*(.*)$`)
-	reDateLine = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$`)
 	reYear     = regexp.MustCompile(`(\d{4})\s*年`)
 	rePageNum  = regexp.MustCompile(`^\d{1,4}$`)
 	reTOC      = regexp.MustCompile(`^目\s*录$`)
+	reTOCEntry = regexp.MustCompile(`(?:[.…·．。\-—\s]{3,}|\t)\s*\d{1,4}$`) // "前言……………1"
 	reAttach   = regexp.MustCompile(`^附\s*件\s*\d*\s*[：:]?$`)
+	reAttachs  = regexp.MustCompile(`^附\s*件\s*[：:]\s*\S`) // "附件：1.…" lists the attachments
 	reSheet    = regexp.MustCompile(`^Sheet\d+$`)
+	reSeries   = regexp.MustCompile(`^系列\s*\d+$`)
 )
+
+// maxHeadingRunes is the longest line taken for a numbered heading; a
+// longer one is a paragraph that merely starts with a number.
+const maxHeadingRunes = 40
 
 // Meta is what is known about a document besides its text (from a sidecar
 // file or an upload form); empty fields are filled from the text when it says.
@@ -34,13 +45,30 @@ type Meta struct {
 	Year   int
 }
 
-// ParseText reads a plain-text official document: title block, table of
-// contents, headings 一、/（一）/经验X：, measures 一是…, figure captions,
-// OCR image residue and chart tables, into a Document with untagged passages.
+// ParseText reads a plain-text official document (UTF-8, UTF-16 with a
+// byte-order mark, or GBK/GB18030): title block, table of contents,
+// headings 一、/（一）/1./（1）/经验X：, measures 一是…, figure captions, OCR
+// image residue and chart tables, into a Document with untagged passages.
 func ParseText(source string, raw []byte, meta Meta) (*Document, error) {
-	if !utf8.Valid(raw) {
-		return nil, fmt.Errorf("parse %s: text is not valid UTF-8", source)
+	text, _, err := DecodeText(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", source, err)
 	}
+	doc, err := buildDocument(source, raw, meta, textBlocks(text), "")
+	if err != nil {
+		return nil, err
+	}
+	doc.Format = "txt"
+	return doc, nil
+}
+
+// buildDocument is the structure reader shared by every format: it walks
+// the blocks once, keeping the heading context, and makes the Document.
+// The document's ID and hash come from raw, the bytes of the original file.
+// The title is meta's, else the title block's, else fallbackTitle (what a
+// file's own metadata calls it), else the file name.
+func buildDocument(source string, raw []byte, meta Meta, blocks []Block, fallbackTitle string) (*Document, error) {
+	normalizeBlocks(blocks)
 	sum := sha256.Sum256(raw)
 	doc := &Document{
 		ID:     hex.EncodeToString(sum[:6]),
@@ -48,66 +76,73 @@ func ParseText(source string, raw []byte, meta Meta) (*Document, error) {
 		Hash:   hex.EncodeToString(sum[:]),
 		Title:  meta.Title, Issuer: meta.Issuer, Date: meta.Date, Year: meta.Year,
 	}
-	p := &parser{doc: doc, lines: splitLines(string(raw))}
+	p := &parser{doc: doc, blocks: blocks, skip: map[int]bool{}, tableTitle: map[int]string{}}
 	p.run()
 	if len(doc.Passages) == 0 {
-		return nil, fmt.Errorf("parse %s: no text passages found", source)
+		return nil, fmt.Errorf("parse %s: no text passages found: %w", source, ErrNoText)
 	}
 	if doc.Title == "" {
-		doc.Title = strings.TrimSuffix(source, ".txt")
+		doc.Title = fallbackTitle
+	}
+	if doc.Title == "" {
+		doc.Title = strings.TrimSuffix(path.Base(source), path.Ext(source))
 	}
 	if doc.Year == 0 {
 		if m := reYear.FindStringSubmatch(doc.Title); m != nil {
-			fmt.Sscan(m[1], &doc.Year)
+			doc.Year, _ = strconv.Atoi(m[1])
 		}
 	}
 	return doc, nil
 }
 
-func splitLines(s string) []string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.TrimPrefix(s, "\ufeff")
-	return strings.Split(s, "\n")
-}
-
-// parser walks the lines once, keeping the heading context.
+// parser walks the blocks once, keeping the heading context.
 type parser struct {
-	doc   *Document
-	lines []string
+	doc    *Document
+	blocks []Block
 
-	h1, h2   *Section
-	caseRef  *CaseRef
-	kind     Kind
-	captions []caption
+	open       []*Section // the open headings, outermost first
+	levels     []int      // the level each open heading was opened at
+	caseRef    *CaseRef
+	kind       Kind
+	captions   []caption
+	skip       map[int]bool   // blocks read as table titles or signature lines
+	tableTitle map[int]string // table block -> the title line above it
+	ranks      map[int]int    // heading level stated by the format -> section level
+	attachment bool           // inside an attachment, whose headings nest one deeper
+	attachList bool           // after "附件：1.…", numbered lines list attachments
 }
 
 type caption struct{ name, unit, text string }
 
 func (p *parser) run() {
-	tableTitles := p.tableTitles()
+	p.markTableTitles()
 	i := p.titleBlock()
+	p.signatures(i)
+	p.rankLevels(i)
 	inTOC, inImage := false, false
 	p.startSection("序言", 1, KindPreface)
-	for ; i < len(p.lines); i++ {
-		line := strings.TrimSpace(p.lines[i])
+	for ; i < len(p.blocks); i++ {
+		if p.skip[i] {
+			continue
+		}
+		b := p.blocks[i]
+		if b.IsTable() {
+			p.table(b.Table, p.tableTitle[i])
+			continue
+		}
+		line := strings.TrimSpace(b.Text)
 		switch {
 		case line == "":
 			continue
-		case tableTitles[i]:
-			continue
 		case reTOC.MatchString(line):
 			inTOC = true
-			continue
-		case reSheet.MatchString(line):
-			i = p.table(i, p.titleFor(i))
 			continue
 		case strings.HasPrefix(line, "[image:"):
 			inImage = true
 			continue
 		}
 		if inTOC {
-			if rePageNum.MatchString(line) || isHeading(line) {
+			if rePageNum.MatchString(line) || isHeading(line) || reTOCEntry.MatchString(line) {
 				continue
 			}
 			inTOC = false
@@ -126,46 +161,50 @@ func (p *parser) run() {
 		if hanCount(line) == 0 {
 			continue // page numbers, stray symbols
 		}
-		p.line(line)
+		p.block(i, b.Level, line)
 	}
 	p.dropEmptyPreface()
 	p.indicatorPassages()
 }
 
-// indicatorPassages adds one passage per indicator table under a 指标 section.
-func (p *parser) indicatorPassages() {
-	if len(p.doc.Indicators) == 0 {
-		return
-	}
-	p.startSection("指标", 1, KindIndicator)
-	for _, ind := range p.doc.Indicators {
-		p.h2 = nil
-		p.paragraph(indicatorText(ind))
-		ps := p.doc.Passages[len(p.doc.Passages)-1]
-		ps.Title = ind.Name
-		ps.HeadingPath = []string{"指标", ind.Name}
+// markTableTitles takes the short line right before a table as its title
+// (培育省级专精特新企业数量 above a chart's data sheet, 表1 … above a table).
+func (p *parser) markTableTitles() {
+	for i, b := range p.blocks {
+		if !b.IsTable() || i == 0 {
+			continue
+		}
+		prev := p.blocks[i-1]
+		if !prev.IsTable() && prev.Level == 0 && isTableTitle(prev.Text) {
+			p.skip[i-1] = true
+			p.tableTitle[i] = strings.TrimSpace(prev.Text)
+		}
 	}
 }
 
-// titleBlock reads the lines before the first heading, table of contents or
-// paragraph: 附件 markers, the title lines and the date line. It returns the
-// index of the first line after it.
+// titleBlock reads the blocks before the first heading, table of contents
+// or paragraph: 附件 markers, the title lines, the date, the issuer and
+// the document number. It returns the index of the first block after it.
 func (p *parser) titleBlock() int {
 	var title []string
 	i := 0
-	for ; i < len(p.lines); i++ {
-		line := strings.TrimSpace(p.lines[i])
-		if line == "" || reAttach.MatchString(line) {
+	for ; i < len(p.blocks); i++ {
+		b := p.blocks[i]
+		line := strings.TrimSpace(b.Text)
+		if b.IsTable() || b.List > 0 || (b.Level > 0 && len(title) > 0) {
+			break
+		}
+		if p.skip[i] || line == "" || reAttach.MatchString(line) {
 			continue
 		}
 		if reTOC.MatchString(line) || isHeading(line) || looksLikeParagraph(line) {
 			break
 		}
-		if m := reDateLine.FindStringSubmatch(line); m != nil {
-			if p.doc.Date == "" {
-				p.doc.Date = formatDate(m[1], m[2], m[3])
-			}
+		if p.metaLine(line, true) {
 			continue
+		}
+		if strings.HasSuffix(line, "：") || strings.HasSuffix(line, ":") {
+			break // the salutation (各市人民政府：) opens the body
 		}
 		title = append(title, line)
 	}
@@ -175,15 +214,156 @@ func (p *parser) titleBlock() int {
 	return i
 }
 
-func formatDate(y, m, d string) string {
-	out := y + "-" + fmt.Sprintf("%02s", m)
-	if d != "" {
-		out += "-" + fmt.Sprintf("%02s", d)
+// metaLine reads a line that only states the document's date, document
+// number, issuer (inTitle: the title or signature block, where a short
+// line naming a body is the issuer) or web source line; it fills the
+// fields not known yet and reports whether the line was one of those.
+func (p *parser) metaLine(line string, inTitle bool) bool {
+	if d, ok := parseDateLine(line); ok {
+		if p.doc.Date == "" {
+			p.doc.Date = d
+		}
+		return true
 	}
-	return strings.ReplaceAll(out, " ", "0")
+	if reDocNumber.MatchString(line) {
+		return true
+	}
+	if issuer, date, ok := sourceLine(line); ok {
+		if p.doc.Issuer == "" && issuer != "" {
+			p.doc.Issuer = issuer
+		}
+		if p.doc.Date == "" && date != "" {
+			p.doc.Date = date
+		}
+		return true
+	}
+	if !inTitle {
+		return false
+	}
+	if issuer, ok := issuerOf(line); ok {
+		if p.doc.Issuer == "" {
+			p.doc.Issuer = issuer
+		}
+		return true
+	}
+	return false
 }
 
-// line handles one content line: a heading or a paragraph.
+// signatures reads the signature blocks (the issuer and date closing the
+// document, or closing its main text before the attachments) and marks
+// their lines so they do not become passages.
+func (p *parser) signatures(start int) {
+	ends := []int{len(p.blocks)}
+	for i := start; i < len(p.blocks); i++ {
+		if reAttach.MatchString(strings.TrimSpace(p.blocks[i].Text)) {
+			ends = append(ends, i)
+		}
+	}
+	for _, end := range ends {
+		for j, n := end-1, 0; j >= start && n < 5; j, n = j-1, n+1 {
+			b := p.blocks[j]
+			line := strings.TrimSpace(b.Text)
+			if b.IsTable() || b.Level > 0 || utf8.RuneCountInString(line) > 30 ||
+				strings.Contains(line, "。") || isHeading(line) {
+				break
+			}
+			if line != "" && p.metaLine(line, true) {
+				p.skip[j] = true
+			}
+		}
+	}
+}
+
+// rankLevels maps the heading levels the format states (html h2/h3, docx
+// Heading 1/2, markdown ##) to section levels 1, 2, … in the order they
+// nest, so a page whose article headings start at h2 still has top-level
+// sections.
+func (p *parser) rankLevels(start int) {
+	seen := map[int]bool{}
+	for _, b := range p.blocks[start:] {
+		if b.Level > 0 && !b.IsTable() && isExplicitHeading(b) {
+			seen[b.Level] = true
+		}
+	}
+	levels := make([]int, 0, len(seen))
+	for l := range seen {
+		levels = append(levels, l)
+	}
+	sort.Ints(levels)
+	p.ranks = map[int]int{}
+	for i, l := range levels {
+		p.ranks[l] = min(i+1, 4)
+	}
+}
+
+func isExplicitHeading(b Block) bool {
+	n := utf8.RuneCountInString(strings.TrimSpace(b.Text))
+	return n > 0 && n <= 2*maxHeadingRunes
+}
+
+// block handles one content block: a heading, a metadata line, an
+// attachment marker or a paragraph.
+func (p *parser) block(i, level int, line string) {
+	if p.metaLine(line, false) {
+		return
+	}
+	if reAttach.MatchString(line) {
+		p.startAttachment(i, line)
+		return
+	}
+	p.attachList = p.attachList && reHeading3.MatchString(line)
+	if reAttachs.MatchString(line) {
+		p.attachList = true
+		p.paragraph(line)
+		return
+	}
+	if level > 0 && isExplicitHeading(Block{Text: line}) && !reCase.MatchString(line) {
+		if l := patternLevel(line); l > 0 {
+			p.heading(line, l) // the numbering says more than the style
+		} else {
+			p.heading(line, p.ranks[level])
+		}
+		return
+	}
+	p.line(line)
+}
+
+// startAttachment opens an attachment (附件1) as a top-level section,
+// named with its title when the next line is one.
+func (p *parser) startAttachment(i int, line string) {
+	title := strings.TrimRight(strings.Join(strings.Fields(line), ""), "：:")
+	if j := i + 1; j < len(p.blocks) && !p.blocks[j].IsTable() {
+		next := strings.TrimSpace(p.blocks[j].Text)
+		if isTableTitle(next) && !isHeading(next) && !reAttach.MatchString(next) {
+			title += "：" + next
+			p.skip[j] = true
+		}
+	}
+	p.attachment = false
+	p.startSection(title, 1, kindOfSection(title))
+	p.attachment = true
+}
+
+// patternLevel is the level of a heading numbered in the official style:
+// 一、 1, （一） 2, 1. 3, （1） 4; 0 when the line is not such a heading.
+func patternLevel(line string) int {
+	n := utf8.RuneCountInString(line)
+	short := n <= maxHeadingRunes
+	shortNoStop := short && !strings.ContainsAny(line, "。；")
+	switch {
+	case reHeading1.MatchString(line) && short:
+		return 1
+	case reHeading2.MatchString(line) && shortNoStop:
+		return 2
+	case reHeading3.MatchString(line) && shortNoStop:
+		return 3
+	case reHeading4.MatchString(line) && shortNoStop:
+		return 4
+	}
+	return 0
+}
+
+// line handles a plain content line: a heading by its numbering, or a paragraph.
 func (p *parser) line(line string) {
 	if m := reCase.FindStringSubmatch(line); m != nil {
 		n := hanNumber(m[2])
@@ -193,40 +373,83 @@ func (p *parser) line(line string) {
 		p.doc.Cases = append(p.doc.Cases, &Case{Number: n, Title: title})
 		return
 	}
-	if m := reHeading1.FindStringSubmatch(line); m != nil && len([]rune(line)) <= 40 {
-		p.startSection(line, 1, kindOfSection(m[2]))
-		return
-	}
-	if m := reHeading2.FindStringSubmatch(line); m != nil && len([]rune(line)) <= 40 && !strings.Contains(line, "。") {
-		kind := p.kind
-		if kind == KindCase {
-			kind = kindOfSection(p.h1.Title)
-		}
-		p.startSection(line, 2, kind)
+	if l := patternLevel(line); l > 0 && !(l == 3 && p.attachList) {
+		p.heading(line, l)
 		return
 	}
 	p.paragraph(line)
 }
 
-func (p *parser) startSection(title string, level int, kind Kind) {
-	s := &Section{Title: title, Level: level}
-	if level == 1 || p.h1 == nil {
-		p.doc.Sections = append(p.doc.Sections, s)
-		p.h1, p.h2 = s, nil
-	} else {
-		p.h1.Sections = append(p.h1.Sections, s)
-		p.h2 = s
+// heading opens a section of the given level (1–4), with the kind of
+// passage its text implies: a top-level heading names its kind (成效, 做法
+// …); deeper ones inherit it, except that after a case the next （二）
+// returns to its chapter's kind; headings inside a case stay in the case.
+func (p *parser) heading(title string, level int) {
+	if level <= 0 {
+		level = 1
 	}
+	switch {
+	case level == 1:
+		p.startSection(title, 1, kindOfSection(title))
+	case level == 2:
+		kind := p.kind
+		if kind == KindCase {
+			kind = kindOfSection(p.chapter().Title)
+		}
+		p.startSection(title, 2, kind)
+	default:
+		ref := p.caseRef
+		p.startSection(title, level, p.kind)
+		p.caseRef = ref
+	}
+}
+
+// chapter is the open top-level section (below the attachment, inside one).
+func (p *parser) chapter() *Section {
+	for i, l := range p.levels {
+		if l == 1 || (p.attachment && l == 2) {
+			return p.open[i]
+		}
+	}
+	return p.open[0]
+}
+
+// startSection opens a section at level (1 = top; inside an attachment
+// one deeper), closing the open sections at that level or deeper.
+func (p *parser) startSection(title string, level int, kind Kind) {
+	if p.attachment {
+		level++
+	}
+	depth := len(p.open)
+	for depth > 0 && p.levels[depth-1] >= level {
+		depth--
+	}
+	s := &Section{Title: title, Level: depth + 1}
+	if depth == 0 {
+		p.doc.Sections = append(p.doc.Sections, s)
+	} else {
+		parent := p.open[depth-1]
+		parent.Sections = append(parent.Sections, s)
+	}
+	p.open = append(p.open[:depth], s)
+	p.levels = append(p.levels[:depth], level)
 	p.caseRef = nil
 	p.kind = kind
 }
 
+// paragraph adds a paragraph, one passage per measure when it runs
+// several (一是…。二是…。).
 func (p *parser) paragraph(text string) {
-	sec := p.h1
-	path := []string{p.h1.Title}
-	if p.h2 != nil {
-		sec = p.h2
-		path = append(path, p.h2.Title)
+	for _, part := range splitMeasures(text) {
+		p.addPassage(part)
+	}
+}
+
+func (p *parser) addPassage(text string) {
+	sec := p.open[len(p.open)-1]
+	path := make([]string, 0, len(p.open)+1)
+	for _, s := range p.open {
+		path = append(path, s.Title)
 	}
 	ps := &Passage{
 		DocID: p.doc.ID,
@@ -235,7 +458,7 @@ func (p *parser) paragraph(text string) {
 		Title: sec.Title,
 		Text:  text,
 	}
-	if m := reMeasure.FindStringSubmatch(text); m != nil {
+	if reMeasure.MatchString(text) {
 		ps.Label = measureLabel(text)
 		path = append(path, ps.Label)
 	}
@@ -277,13 +500,15 @@ func kindOfSection(title string) Kind {
 }
 
 func (p *parser) dropEmptyPreface() {
-	if len(p.doc.Sections) > 0 && p.doc.Sections[0].Title == "序言" && len(p.doc.Sections[0].Passages) == 0 {
+	if len(p.doc.Sections) > 0 && p.doc.Sections[0].Title == "序言" && len(p.doc.Sections[0].Passages) == 0 &&
+		len(p.doc.Sections[0].Sections) == 0 {
 		p.doc.Sections = p.doc.Sections[1:]
 	}
 }
 
 func isHeading(line string) bool {
-	return reHeading1.MatchString(line) || reHeading2.MatchString(line) || reCase.MatchString(line)
+	return reHeading1.MatchString(line) || reHeading2.MatchString(line) || reCase.MatchString(line) ||
+		patternLevel(line) > 0
 }
 
 // looksLikeParagraph is a long line of running text.

@@ -7,99 +7,128 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// Chart tables in the report's text layer look like
+// Tables reach the structure reader as blocks: from a chart's data sheet
+// in a text layer
 //
 //	 培育省级专精特新企业数量        (optional title line)
 //	Sheet1
 //			县区		新增省级专精特新企业数量		系列 2		系列 3
 //			小店区		116		2.4		2
 //
-// The "系列 N" columns are residue of the chart template and are dropped.
+// (textBlocks drops the "系列 N" template columns), or from a docx, html or
+// markdown table. A table of counties with their figures becomes an
+// Indicator; any other table becomes a passage of its rows.
 
-// tableTitles marks the short line standing right before a "Sheet" line.
-func (p *parser) tableTitles() map[int]bool {
-	out := map[int]bool{}
-	for i, l := range p.lines {
-		if !reSheet.MatchString(strings.TrimSpace(l)) {
-			continue
-		}
-		if j := p.prevNonBlank(i); j >= 0 && isTableTitle(p.lines[j]) {
-			out[j] = true
-		}
-	}
-	return out
-}
-
-func (p *parser) titleFor(sheet int) string {
-	if j := p.prevNonBlank(sheet); j >= 0 && isTableTitle(p.lines[j]) {
-		return strings.TrimSpace(p.lines[j])
-	}
-	return ""
-}
-
-func (p *parser) prevNonBlank(i int) int {
-	for j := i - 1; j >= 0; j-- {
-		if strings.TrimSpace(p.lines[j]) != "" {
-			return j
-		}
-	}
-	return -1
-}
-
+// isTableTitle is a short line that can name the table below it.
 func isTableTitle(line string) bool {
 	line = strings.TrimSpace(line)
 	return line != "" && !strings.Contains(line, "\t") && !strings.ContainsAny(line, "。；") &&
 		len([]rune(line)) <= 30 && hanCount(line) > 0 && !reSheet.MatchString(line)
 }
 
-// table reads the rows after the Sheet line at index i and returns the index
-// of the last line it consumed.
-func (p *parser) table(i int, title string) int {
-	var header []string
-	var rows [][]string
-	j := i + 1
-	for ; j < len(p.lines); j++ {
-		raw := p.lines[j]
-		if strings.TrimSpace(raw) == "" {
-			continue
-		}
-		if !strings.Contains(raw, "\t") {
-			break
-		}
-		cells := splitCells(raw)
-		if header == nil {
-			header = cells
-			continue
-		}
-		rows = append(rows, cells)
+// table reads a table block: an indicator when it is one, otherwise (or
+// when it has columns the indicator leaves out) a passage of its rows.
+func (p *parser) table(rows [][]string, title string) {
+	rows = cleanRows(rows)
+	if len(rows) == 0 {
+		return
 	}
-	if ind := p.indicator(title, header, rows); ind != nil {
+	ind := p.indicator(title, rows[0], rows[1:])
+	if ind != nil {
 		p.doc.Indicators = append(p.doc.Indicators, ind)
 	}
-	return j - 1
+	if ind == nil || maxColumns(rows) > 2 {
+		if text := tableText(title, rows); hanCount(text) > 0 {
+			p.addPassage(text)
+		}
+	}
 }
 
-func splitCells(line string) []string {
-	var out []string
-	for _, c := range strings.Split(line, "\t") {
-		if c = strings.TrimSpace(c); c != "" {
-			out = append(out, c)
+// indicatorPassages adds one passage per indicator table under a 指标 section.
+func (p *parser) indicatorPassages() {
+	if len(p.doc.Indicators) == 0 {
+		return
+	}
+	p.attachment = false
+	p.startSection("指标", 1, KindIndicator)
+	for _, ind := range p.doc.Indicators {
+		p.addPassage(indicatorText(ind))
+		ps := p.doc.Passages[len(p.doc.Passages)-1]
+		ps.Title = ind.Name
+		ps.HeadingPath = []string{"指标", ind.Name}
+	}
+}
+
+// cleanRows trims the cells and drops empty rows.
+func cleanRows(rows [][]string) [][]string {
+	var out [][]string
+	for _, r := range rows {
+		var cells []string
+		empty := true
+		for _, c := range r {
+			c = strings.Join(strings.Fields(c), " ")
+			empty = empty && c == ""
+			cells = append(cells, c)
+		}
+		if !empty {
+			out = append(out, cells)
 		}
 	}
 	return out
 }
 
-// indicator turns a two-column table (place, value) into an Indicator,
-// named after the figure caption it belongs to when one matches.
+func maxColumns(rows [][]string) int {
+	n := 0
+	for _, r := range rows {
+		k := 0
+		for _, c := range r {
+			if c != "" {
+				k++
+			}
+		}
+		n = max(n, k)
+	}
+	return n
+}
+
+// tableText renders a table as one passage: cells joined with "｜", rows
+// with "；", after the table's title when it has one.
+func tableText(title string, rows [][]string) string {
+	var b strings.Builder
+	if title != "" {
+		b.WriteString(title)
+		b.WriteString("：")
+	}
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		b.WriteString(strings.Join(r, "｜"))
+	}
+	return b.String()
+}
+
+// indicator turns a table of places with their figures (first column a
+// county, second a number) into an Indicator, named after the figure
+// caption it belongs to when one matches. Rows of totals are left out.
 func (p *parser) indicator(title string, header []string, rows [][]string) *Indicator {
-	if len(header) < 2 || len(rows) == 0 {
+	if len(header) < 2 || len(rows) == 0 || header[1] == "" {
 		return nil
 	}
 	ind := &Indicator{Header: header[1]}
 	percent := false
+	places, data := 0, 0
 	for _, r := range rows {
+		if len(r) < 1 || isTotalRow(r[0]) {
+			continue
+		}
+		data++
+		if isPlaceName(r[0]) {
+			places++
+		}
 		if len(r) < 2 {
 			continue
 		}
@@ -110,7 +139,7 @@ func (p *parser) indicator(title string, header []string, rows [][]string) *Indi
 		percent = percent || isPct
 		ind.Rows = append(ind.Rows, IndicatorValue{County: r[0], Value: v})
 	}
-	if len(ind.Rows) == 0 {
+	if len(ind.Rows) == 0 || 2*places < data || 2*len(ind.Rows) < data {
 		return nil
 	}
 	best, score := p.bestCaption(title, ind.Header)
@@ -123,6 +152,15 @@ func (p *parser) indicator(title string, header []string, rows [][]string) *Indi
 		ind.Name = ind.Header
 	}
 	if ind.Unit == "" {
+		// A header with its unit, 新增企业数（户）, names the unit.
+		if c := parseCaption(ind.Header); c.unit != "" {
+			ind.Unit = c.unit
+			if ind.Name == ind.Header {
+				ind.Name = c.name
+			}
+		}
+	}
+	if ind.Unit == "" {
 		ind.Unit = "个"
 		if percent {
 			ind.Unit = "%"
@@ -130,6 +168,47 @@ func (p *parser) indicator(title string, header []string, rows [][]string) *Indi
 	}
 	rankRows(ind.Rows)
 	return ind
+}
+
+// placeSuffixes end the names of counties, districts, cities and zones.
+var placeSuffixes = []string{"县", "区", "市", "旗", "镇", "乡", "园区"}
+
+// isPlaceName reports whether a table cell names a county-level place:
+// a name with a place suffix, or one the gazetteer knows (short names).
+func isPlaceName(s string) bool {
+	s = strings.TrimSpace(s)
+	n := len([]rune(s))
+	if n < 2 || n > 12 || hanCount(s) != n {
+		return false
+	}
+	for _, suf := range placeSuffixes {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	if g := defaultPlaces(); g != nil {
+		_, ok := g.Place(s)
+		return ok
+	}
+	return false
+}
+
+// defaultPlaces is the embedded gazetteer, loaded once on first use.
+var defaultPlaces = sync.OnceValue(func() *Gazetteer {
+	g, err := DefaultGazetteer()
+	if err != nil {
+		return nil // embedded data; the gazetteer's own tests catch this
+	}
+	return g
+})
+
+func isTotalRow(cell string) bool {
+	for _, w := range []string{"合计", "总计", "小计", "全省", "全市", "平均"} {
+		if strings.Contains(cell, w) {
+			return true
+		}
+	}
+	return false
 }
 
 var reUnit = regexp.MustCompile(`[（(](?:单位[：:]\s*)?([^）)]+)[）)]\s*$`)

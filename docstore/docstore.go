@@ -34,8 +34,9 @@ var ErrNotFound = errors.New("document not found")
 // original file. Writes go to a temporary folder renamed into place, so a
 // crash leaves either the whole document or nothing.
 type Store struct {
-	dir string
-	mu  sync.Mutex // serialises writers; readers see whole folders only
+	dir    string
+	mu     sync.Mutex        // serialises writers and guards byHash
+	byHash map[string]Record // content hash -> record, for duplicate checks without reading every record
 }
 
 const metaFile = "meta.json"
@@ -57,7 +58,15 @@ func Open(dir string) (*Store, error) {
 			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
-	return &Store{dir: dir}, nil
+	s := &Store{dir: dir, byHash: map[string]Record{}}
+	list, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		s.byHash[r.Hash] = r
+	}
+	return s, nil
 }
 
 // List returns the stored documents, oldest first.
@@ -119,16 +128,10 @@ func (s *Store) Get(id string) (Record, []byte, error) {
 
 // FindHash returns the stored document with this content hash, if any.
 func (s *Store) FindHash(hash string) (Record, bool, error) {
-	list, err := s.List()
-	if err != nil {
-		return Record{}, false, err
-	}
-	for _, r := range list {
-		if r.Hash == hash {
-			return r, true, nil
-		}
-	}
-	return Record{}, false, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.byHash[hash]
+	return r, ok, nil
 }
 
 // Put stores a document atomically. The record's ID must be new.
@@ -163,6 +166,7 @@ func (s *Store) Put(r Record, raw []byte) error {
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("move document into place: %w", err)
 	}
+	s.byHash[r.Hash] = r
 	return syncDir(s.dir)
 }
 
@@ -174,14 +178,16 @@ func (s *Store) Delete(id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	final := filepath.Join(s.dir, id)
-	if _, err := os.Stat(final); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("document %s: %w", id, ErrNotFound)
-	}
+	r, err := s.record(id)
+	if errors.Is(err, ErrNotFound) {
+		return err
+	} // a corrupt record is still deleted: that is how it goes away
 	// Rename first so a crash never leaves half a document behind.
 	trash := filepath.Join(s.dir, ".tmp-del-"+id)
 	if err := os.Rename(final, trash); err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
+	delete(s.byHash, r.Hash)
 	return os.RemoveAll(trash)
 }
 

@@ -23,10 +23,14 @@ type document struct {
 // Type tells bleve which document mapping applies.
 func (document) Type() string { return passageType }
 
-func newDocument(lib *corpus.Library, p *corpus.Passage) document {
+func newDocument(doc *corpus.Document, p *corpus.Passage) document {
 	var caseThemes []string
-	if c, ok := lib.CaseOf(p); ok {
-		caseThemes = c.Themes
+	if p.Case != nil {
+		for _, c := range doc.Cases {
+			if c.Number == p.Case.Number {
+				caseThemes = c.Themes
+			}
+		}
 	}
 	return document{
 		CaseTheme: caseThemes,

@@ -17,6 +17,7 @@ const (
 	MatchTheme   = "主题" // the passage is tagged with a theme the query names
 	MatchPlace   = "地名" // the passage is about a place the query names
 	MatchChars   = "片段" // three or more characters of the query appear together
+	MatchVector  = "语义" // the passage's embedding is near the query's
 )
 
 // Match is one reason a passage matched: "why it matched".
@@ -40,6 +41,10 @@ func explain(m *search.DocumentMatch, p *corpus.Passage, pq *parsedQuery, origin
 			seen[key] = true
 			out = append(out, x)
 		}
+	}
+	if m == nil {
+		addMatch(Match{Term: pq.free, Kind: MatchVector})
+		m = &search.DocumentMatch{}
 	}
 	terms := make([]string, 0, len(m.Locations[FieldText]))
 	for t := range m.Locations[FieldText] {

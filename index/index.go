@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/segment"
 )
 
@@ -29,6 +30,9 @@ type Config struct {
 	Concepts  *corpus.Thesaurus  // expands queries to related wording
 	Places    *corpus.Gazetteer  // recognises places in queries
 	Logger    *slog.Logger
+	// Embedder, when set, adds dense retrieval (see dense.go); nil keeps
+	// search lexical.
+	Embedder embedding.Embedder
 }
 
 // Index is the open search index over a library of passages.
@@ -41,7 +45,10 @@ type Index struct {
 	concepts    *corpus.Thesaurus
 	places      *corpus.Gazetteer
 	filler      fillerWords
+	dense       atomic.Pointer[dense] // nil: lexical only
+	log         *slog.Logger
 	fingerprint atomic.Pointer[string]
+	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
 	path        string
 }
 
@@ -73,11 +80,11 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
-	fp, err := fingerprint(lib, seg)
+	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), log: log}
+	fp, err := ix.fingerprintOf(lib)
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller()}
 	ix.lib.Store(lib)
 	ix.fingerprint.Store(&fp)
 	b, path, err := reuse(dir, fp, log)
@@ -86,11 +93,21 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	if b != nil {
 		ix.bleve, ix.path = b, path
-		return ix, nil
+	} else {
+		ix.path = filepath.Join(dir, fp)
+		if err := ix.build(ctx, dir, log); err != nil {
+			return nil, err
+		}
 	}
-	ix.path = filepath.Join(dir, fp)
-	if err := ix.build(ctx, dir, log); err != nil {
-		return nil, err
+	if cfg.Embedder != nil {
+		d, err := embedPassages(ctx, cfg.Embedder, lib, log)
+		if err != nil {
+			// The embedding service is outside the product: without it
+			// search still works, lexically, and /healthz says so.
+			log.Warn("dense retrieval off: embedding failed", "err", err)
+		} else {
+			ix.dense.Store(d)
+		}
 	}
 	return ix, nil
 }
@@ -140,7 +157,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexPassages(ctx, b, ix.Library(), ix.Library().Passages())
+	n, err := indexPassages(ctx, b, ix.Library().Documents())
 	if err == nil {
 		err = b.SetInternal(fingerprintKey, []byte(ix.Fingerprint()))
 	}
@@ -167,23 +184,25 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	return nil
 }
 
-// indexPassages indexes passages of lib (which supplies their cases) in batches.
-func indexPassages(ctx context.Context, b bleve.Index, lib *corpus.Library, passages []*corpus.Passage) (int, error) {
+// indexPassages indexes the passages of docs in batches.
+func indexPassages(ctx context.Context, b bleve.Index, docs []*corpus.Document) (int, error) {
 	batch := b.NewBatch()
 	n := 0
-	for _, p := range passages {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		if err := batch.Index(p.ID, newDocument(lib, p)); err != nil {
-			return n, fmt.Errorf("index passage %s: %w", p.ID, err)
-		}
-		n++
-		if batch.Size() >= batchSize {
-			if err := b.Batch(batch); err != nil {
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			if err := ctx.Err(); err != nil {
 				return n, err
 			}
-			batch.Reset()
+			if err := batch.Index(p.ID, newDocument(d, p)); err != nil {
+				return n, fmt.Errorf("index passage %s: %w", p.ID, err)
+			}
+			n++
+			if batch.Size() >= batchSize {
+				if err := b.Batch(batch); err != nil {
+					return n, err
+				}
+				batch.Reset()
+			}
 		}
 	}
 	if batch.Size() > 0 {
@@ -196,23 +215,44 @@ func indexPassages(ctx context.Context, b bleve.Index, lib *corpus.Library, pass
 
 // fingerprint hashes everything the index is derived from: the mapping, the
 // dictionaries and the documents as they would be indexed (so a change to
-// the corpus, the ontology or the gazetteer shows too).
-func fingerprint(lib *corpus.Library, seg *segment.Segmenter) (string, error) {
+// the corpus, the ontology or the gazetteer shows too). Each document's
+// digest is computed once and cached, so adding one document to a large
+// library costs little.
+func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 	h := sha256.New()
 	m, err := json.Marshal(NewMapping())
 	if err != nil {
 		return "", fmt.Errorf("encode mapping: %w", err)
 	}
 	fmt.Fprintf(h, "mapping v%d %s\n", mappingVersion, m)
-	fmt.Fprintf(h, "segmenter %s\n", seg.Fingerprint())
-	enc := json.NewEncoder(h)
-	for _, p := range lib.Passages() {
-		fmt.Fprintf(h, "%s\n", p.ID)
-		if err := enc.Encode(newDocument(lib, p)); err != nil {
-			return "", fmt.Errorf("encode passage %s: %w", p.ID, err)
+	fmt.Fprintf(h, "segmenter %s\n", ix.seg.Fingerprint())
+	for _, d := range lib.Documents() {
+		dg, err := ix.digest(d)
+		if err != nil {
+			return "", err
 		}
+		fmt.Fprintf(h, "%s %x\n", d.ID, dg)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// digest hashes a document as it is indexed.
+func (ix *Index) digest(d *corpus.Document) ([sha256.Size]byte, error) {
+	if v, ok := ix.digests.Load(d); ok {
+		return v.([sha256.Size]byte), nil
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, p := range d.Passages {
+		fmt.Fprintf(h, "%s\n", p.ID)
+		if err := enc.Encode(newDocument(d, p)); err != nil {
+			return [sha256.Size]byte{}, fmt.Errorf("encode passage %s: %w", p.ID, err)
+		}
+	}
+	var out [sha256.Size]byte
+	copy(out[:], h.Sum(nil))
+	ix.digests.Store(d, out)
+	return out, nil
 }
 
 func writeFileAtomic(path string, data []byte) error {

@@ -31,7 +31,8 @@ const (
 	linkCandidates    = 30  // passages considered per paragraph
 	specificShare     = 0.1 // a word in at most this share of passages is specific
 	linkMinEvidence   = 2.0 // evidence a link needs (see linkEvidence)
-	linkMinSpecific   = 1   // and at least this many specific words or concepts
+	linkMinSpecific   = 2   // and at least this many specific words or concepts
+	linkRelativeCut   = 0.5 // a further link needs this share of the best link's evidence
 	boostLinkConcept  = 0.6
 	boostLinkTheme    = 0.2
 )
@@ -206,8 +207,11 @@ func (ix *Index) linkParagraph(ctx context.Context, text string, total uint64) (
 		out = append(out, best[k])
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if len(out) > maxLinksPerPara {
-		out = out[:maxLinksPerPara]
+	for i := range out {
+		if i == maxLinksPerPara || out[i].Score < linkRelativeCut*out[0].Score {
+			out = out[:i]
+			break
+		}
 	}
 	return out, nil
 }

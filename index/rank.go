@@ -22,9 +22,10 @@ var kindPrior = map[corpus.Kind]float64{
 }
 
 type scored struct {
-	match *search.DocumentMatch
-	p     *corpus.Passage
-	score float64
+	match     *search.DocumentMatch // nil for a passage only the vectors found
+	p         *corpus.Passage
+	score     float64
+	denseOnly bool
 }
 
 // rerank applies the priors and sorts by the new score; ties keep bleve's order.
@@ -39,7 +40,7 @@ func (ix *Index) rerank(hits search.DocumentMatchCollection) []scored {
 		if f, ok := kindPrior[p.Kind]; ok {
 			s *= f
 		}
-		out = append(out, scored{m, p, s})
+		out = append(out, scored{match: m, p: p, score: s})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out

@@ -151,6 +151,17 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
 	ranked := ix.rerank(res.Hits)
+	if rerank && text != nil {
+		if ids := ix.denseRanking(ctx, r.Query, r.Filters, rerankWindow); ids != nil {
+			ranked = fuse(ranked, ids, ix.Library())
+			for _, h := range ranked {
+				if h.denseOnly {
+					out.Total++
+					out.Passages++
+				}
+			}
+		}
+	}
 	origins := ix.origins(&pq)
 	hit := func(h scored) Hit {
 		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),

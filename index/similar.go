@@ -121,6 +121,9 @@ func (ix *Index) keyTerms(ctx context.Context, text string) ([]keyTerm, error) {
 		if utf8.RuneCountInString(w) < 2 || ix.filler[w] || isNumber(w) || !segment.IsNominal(t.POS) {
 			continue // what a passage is about is in its nouns (目前, 全面, 建成 say nothing)
 		}
+		if _, isPlace := ix.places.Place(w); isPlace {
+			continue // where something happened is not what it is about
+		}
 		tf[w]++
 	}
 	var out []keyTerm

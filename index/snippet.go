@@ -19,6 +19,9 @@ type span struct{ start, end int }
 // the segmented field, and runs of at least three characters of the bigram
 // field (a lone bigram such as 企业 is too weak to show as a match).
 func matchSpans(m *search.DocumentMatch) []span {
+	if m == nil {
+		return nil
+	}
 	var words []span
 	for _, locs := range m.Locations[FieldText] {
 		for _, l := range locs {
@@ -31,6 +34,9 @@ func matchSpans(m *search.DocumentMatch) []span {
 // bigramRuns are the runs of matched character bigrams that are at least
 // three characters long.
 func bigramRuns(m *search.DocumentMatch) []span {
+	if m == nil {
+		return nil
+	}
 	var grams []span
 	for _, locs := range m.Locations[FieldTextCJK] {
 		for _, l := range locs {

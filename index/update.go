@@ -26,8 +26,13 @@ func (ix *Index) AddDocuments(ctx context.Context, docs ...*corpus.Document) err
 	}
 	// Index first, then publish the library: a search in between may see
 	// hits it cannot resolve yet, which it skips.
-	if _, err := indexPassages(ctx, ix.bleve, lib, passages); err != nil {
+	if _, err := indexPassages(ctx, ix.bleve, docs); err != nil {
 		return fmt.Errorf("index new documents: %w", err)
+	}
+	if d := ix.dense.Load(); d != nil {
+		if err := d.addVectors(ctx, lib, passages); err != nil {
+			ix.log.Warn("new passages have no vectors; they are found lexically", "err", err)
+		}
 	}
 	return ix.publish(lib)
 }
@@ -62,7 +67,7 @@ func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 
 // publish records the fingerprint of lib in the index and swaps lib in.
 func (ix *Index) publish(lib *corpus.Library) error {
-	fp, err := fingerprint(lib, ix.seg)
+	fp, err := ix.fingerprintOf(lib)
 	if err != nil {
 		return err
 	}

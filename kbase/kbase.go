@@ -6,11 +6,16 @@ package kbase
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/index"
 	"github.com/shanxi-sme/kb/segment"
 )
@@ -54,14 +59,57 @@ func Load() (*Parts, error) {
 	return &Parts{Places: places, Themes: themes, Concepts: concepts, Tagger: tagger, Library: corpus.NewLibrary(docs), Segmenter: seg}, nil
 }
 
-// OpenIndex opens (building if needed) the index under dataDir/index.
+// OpenIndex opens (building if needed) the lexical index under dataDir/index.
 func (p *Parts) OpenIndex(ctx context.Context, dataDir string, log *slog.Logger) (*index.Index, error) {
-	ix, err := index.Open(ctx, index.Config{
-		Dir: filepath.Join(dataDir, "index"), Library: p.Library, Segmenter: p.Segmenter,
+	return p.OpenIndexWith(ctx, dataDir, log, embedding.Config{})
+}
+
+// OpenIndexWith opens the index with dense retrieval when emb is enabled;
+// embeddings are cached under dataDir so a restart embeds only new text.
+func (p *Parts) OpenIndexWith(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config) (*index.Index, error) {
+	return p.openIndex(ctx, dataDir, log, emb, p.Library)
+}
+
+func (p *Parts) openIndex(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, lib *corpus.Library) (*index.Index, error) {
+	cfg := index.Config{
+		Dir: filepath.Join(dataDir, "index"), Library: lib, Segmenter: p.Segmenter,
 		Themes: p.Themes, Concepts: p.Concepts, Places: p.Places, Logger: log,
-	})
+	}
+	if emb.Enabled() {
+		e, err := newEmbedder(dataDir, emb)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Embedder = e
+	}
+	ix, err := index.Open(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open index: %w", err)
 	}
 	return ix, nil
+}
+
+// newEmbedder builds the OpenAI-compatible client with its on-disk cache.
+func newEmbedder(dataDir string, c embedding.Config) (embedding.Embedder, error) {
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("embedding settings: %w", err)
+	}
+	client, err := embedding.NewOpenAI(c, nil)
+	if err != nil {
+		return nil, fmt.Errorf("embedding client: %w", err)
+	}
+	sum := sha256.Sum256([]byte(c.URL + "\x00" + c.Model))
+	path := filepath.Join(dataDir, "embeddings-"+hex.EncodeToString(sum[:6])+".cache")
+	cached, err := embedding.NewCached(client, path)
+	if errors.Is(err, embedding.ErrCorruptCache) {
+		// The cache is derived data: drop it and embed again.
+		if rmErr := os.Remove(path); rmErr != nil {
+			return nil, fmt.Errorf("remove corrupt embedding cache: %w", rmErr)
+		}
+		cached, err = embedding.NewCached(client, path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("embedding cache: %w", err)
+	}
+	return cached, nil
 }

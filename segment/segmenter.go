@@ -6,10 +6,13 @@ package segment
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,11 +22,19 @@ import (
 	"github.com/go-ego/gse"
 )
 
+//go:generate go run ./internal/gendict
+
 //go:embed data/domain.dict
 var domainDict string
 
-// gseVersion goes into the fingerprint: a new gse can split differently.
-const gseVersion = "gse v0.80.3 zh_s"
+// generalDict is gse's simplified-Chinese dictionary without its rarest
+// entries (see internal/gendict), gzip-compressed.
+//
+//go:embed data/zh_s.dict.gz
+var generalDict []byte
+
+// gseVersion goes into the fingerprint: a new gse or general dictionary can split differently.
+const gseVersion = "gse v0.80.3 zh_s freq>=5"
 
 // Default frequencies for domain words. Words of three or more characters
 // get a high one so they win over the splits of the general dictionary; two-
@@ -49,13 +60,15 @@ type Options struct {
 	Words []string
 }
 
-// New loads gse's embedded simplified-Chinese dictionary and the domain words.
+// New loads the general dictionary and the domain words in one pass (one
+// CalcToken over the merged dictionary, which is most of the load time).
 func New(opts Options) (*Segmenter, error) {
 	s := &Segmenter{}
 	s.gse.SkipLog = true
 	s.gse.NotLoadHMM = true // HMM is not used; its loader rewrites gse's package globals
-	if err := s.gse.LoadDictEmbed("zh_s"); err != nil {
-		return nil, fmt.Errorf("load gse dictionary: %w", err)
+	general, err := gunzip(generalDict)
+	if err != nil {
+		return nil, fmt.Errorf("general dictionary: %w", err)
 	}
 	words, err := parseDict(domainDict)
 	if err != nil {
@@ -67,12 +80,9 @@ func New(opts Options) (*Segmenter, error) {
 		}
 	}
 	words = normaliseWords(words)
-	for _, w := range words {
-		if err := s.addWord(w); err != nil {
-			return nil, fmt.Errorf("add %q: %w", w.text, err)
-		}
+	if err := s.gse.LoadDictStr(merge(general, words)); err != nil {
+		return nil, fmt.Errorf("load dictionary: %w", err)
 	}
-	s.gse.CalcToken()
 	s.words = len(words)
 
 	h := sha256.New()
@@ -84,28 +94,61 @@ func New(opts Options) (*Segmenter, error) {
 	return s, nil
 }
 
+// merge writes one dictionary of the general one and the domain words.
+// A domain word of three or more characters (or with its own frequency)
+// replaces the general entry, so 高新区 and 知识产权质押 win their splits;
+// a two-character domain word only fills a gap, because the general
+// dictionary's frequencies for common words (人才, 融资) are good.
+func merge(general string, words []dictWord) string {
+	override := map[string]bool{}
+	for _, w := range words {
+		if utf8.RuneCountInString(w.text) >= 3 || w.freq > 0 {
+			override[strings.ToLower(w.text)] = true
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(general) + 32*len(words))
+	inGeneral := map[string]bool{}
+	for line := range strings.Lines(general) {
+		word, _, _ := strings.Cut(line, " ")
+		if override[word] {
+			continue
+		}
+		inGeneral[word] = true
+		b.WriteString(line)
+	}
+	for _, w := range words {
+		text := strings.ToLower(w.text)
+		freq := w.freq
+		switch {
+		case freq == 0 && override[text]:
+			freq = longWordFreq
+		case freq == 0 && inGeneral[text]:
+			continue
+		case freq == 0:
+			freq = shortWordFreq
+		}
+		fmt.Fprintf(&b, "%s %g nz\n", text, freq)
+	}
+	return b.String()
+}
+
 type dictWord struct {
 	text string
 	freq float64
 }
 
-func (s *Segmenter) addWord(w dictWord) error {
-	text := strings.ToLower(w.text)
-	_, _, exists := s.gse.Find(text)
-	freq := w.freq
-	switch {
-	case freq == 0 && utf8.RuneCountInString(text) >= 3:
-		freq = longWordFreq
-	case freq == 0 && exists:
-		return nil // a short general word keeps its general frequency
-	case freq == 0:
-		freq = shortWordFreq
+func gunzip(b []byte) (string, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return "", err
 	}
-	if exists {
-		// ReAddToken, not AddToken: AddToken keeps the existing entry's frequency.
-		return s.gse.ReAddToken(text, freq, "nz")
+	defer zr.Close()
+	var sb strings.Builder
+	if _, err := io.Copy(&sb, zr); err != nil {
+		return "", err
 	}
-	return s.gse.AddToken(text, freq, "nz")
+	return sb.String(), nil
 }
 
 // parseDict reads "word [freq]" lines; # starts a comment.

@@ -1,0 +1,154 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/shanxi-sme/kb/index"
+)
+
+// maxLinkText bounds the draft a link request may carry (characters).
+const maxLinkText = 200_000
+
+type linkRequest struct {
+	Text string `json:"text"`
+}
+
+type linkJSON struct {
+	ID       string   `json:"id"`
+	Title    string   `json:"title"`
+	County   string   `json:"county"`
+	Case     *caseRef `json:"case"`
+	Citation string   `json:"citation"`
+	Score    float64  `json:"score"`
+	Terms    []string `json:"terms"`
+	Concepts []string `json:"concepts"`
+	Themes   []string `json:"themes"`
+	Places   []string `json:"places"`
+}
+
+type caseRef struct {
+	Number int    `json:"number"`
+	Title  string `json:"title"`
+}
+
+type paragraphJSON struct {
+	Index int        `json:"index"`
+	Start int        `json:"start"` // character offsets into "text"
+	End   int        `json:"end"`
+	Text  string     `json:"text"`
+	Links []linkJSON `json:"links"`
+}
+
+type linkBody struct {
+	Text       string          `json:"text"`
+	Paragraphs []paragraphJSON `json:"paragraphs"`
+	Linked     int             `json:"linked"` // paragraphs with at least one link
+}
+
+// link answers POST /api/link with {"text": "…"}: the draft split into
+// paragraphs, each with the cases it relates to.
+func (s *Server) link(c *gin.Context) {
+	if err := checkParams(c.Request.URL.Query()); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
+	text, ok := s.readLinkText(c)
+	if !ok {
+		return
+	}
+	ix := s.index()
+	paras, err := ix.Link(c.Request.Context(), text)
+	if errors.Is(err, index.ErrBadRequest) {
+		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+		return
+	}
+	if err != nil {
+		s.log.Error("link failed", "err", err)
+		fail(c, http.StatusInternalServerError, "关联失败")
+		return
+	}
+	c.JSON(http.StatusOK, toLinkBody(s, text, paras))
+}
+
+// readLinkText reads the draft from a JSON body; it answers the error itself.
+func (s *Server) readLinkText(c *gin.Context) (string, bool) {
+	ct := c.ContentType()
+	if ct != "application/json" {
+		fail(c, http.StatusUnsupportedMediaType, "请以 JSON 提交：{\"text\": \"…\"}")
+		return "", false
+	}
+	dec := json.NewDecoder(c.Request.Body)
+	dec.DisallowUnknownFields()
+	var req linkRequest
+	if err := dec.Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(c, http.StatusRequestEntityTooLarge, "请求体过大")
+			return "", false
+		}
+		fail(c, http.StatusBadRequest, "请求不是有效的 JSON：%s", jsonProblem(err))
+		return "", false
+	}
+	if dec.More() {
+		fail(c, http.StatusBadRequest, "请求体只能包含一个 JSON 对象")
+		return "", false
+	}
+	text := strings.ReplaceAll(strings.ReplaceAll(req.Text, "\r\n", "\n"), "\r", "\n")
+	switch {
+	case !utf8.ValidString(text):
+		fail(c, http.StatusBadRequest, "文本不是有效的 UTF-8")
+		return "", false
+	case strings.TrimSpace(text) == "":
+		fail(c, http.StatusBadRequest, "文本为空")
+		return "", false
+	case utf8.RuneCountInString(text) > maxLinkText:
+		fail(c, http.StatusRequestEntityTooLarge, "文本过长，一次最多 %d 字", maxLinkText)
+		return "", false
+	}
+	return text, true
+}
+
+// jsonProblem names what is wrong with a JSON body without echoing it.
+func jsonProblem(err error) string {
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &typeErr):
+		return "字段 " + typeErr.Field + " 的类型不对"
+	case errors.Is(err, io.EOF):
+		return "请求体为空"
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return "含有未知字段 " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "格式错误"
+}
+
+func toLinkBody(s *Server, text string, paras []index.LinkedParagraph) linkBody {
+	lib := s.index().Library()
+	out := linkBody{Text: text, Paragraphs: []paragraphJSON{}}
+	for _, p := range paras {
+		pj := paragraphJSON{Index: p.Index, Start: p.Start, End: p.End, Text: p.Text, Links: []linkJSON{}}
+		for _, l := range p.Links {
+			lj := linkJSON{ID: l.Passage.ID, Title: l.Passage.Title, Citation: lib.Citation(l.Passage), Score: l.Score,
+				Terms: nonNil(l.Terms), Concepts: nonNil(l.Concepts), Themes: nonNil(l.Themes), Places: nonNil(l.Places)}
+			if len(l.Passage.Counties) > 0 {
+				lj.County = l.Passage.Counties[0]
+			}
+			if l.Passage.Case != nil {
+				lj.Case = &caseRef{Number: l.Passage.Case.Number, Title: l.Passage.Case.Title}
+			}
+			pj.Links = append(pj.Links, lj)
+		}
+		if len(pj.Links) > 0 {
+			out.Linked++
+		}
+		out.Paragraphs = append(out.Paragraphs, pj)
+	}
+	return out
+}

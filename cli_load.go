@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/shanxi-sme/kb/loadgen"
+)
+
+// loadCmd drives a running server on this machine with the default query mix.
+func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := loadgen.Config{Queries: loadgen.DefaultMix()}
+	fs.StringVar(&c.BaseURL, "url", "http://127.0.0.1:8080", "服务地址（只允许本机回环地址）")
+	fs.IntVar(&c.Concurrency, "concurrency", 8, "并发客户端数")
+	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "最长运行时间")
+	fs.IntVar(&c.MaxRequests, "requests", 100000, "最多请求数")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	rep, err := loadgen.Run(ctx, c)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "并发 %d：%s\n", c.Concurrency, rep)
+	return nil
+}

@@ -1,0 +1,36 @@
+// Package export writes a draft back with its links to the knowledge base:
+// as Markdown footnotes, as HTML side notes, or as a Word document with
+// Word's own footnotes, citing each case as 《文档标题》经验N（县名）.
+package export
+
+import (
+	"github.com/shanxi-sme/kb/index"
+)
+
+// Note is one citation attached to a paragraph.
+type Note struct {
+	Citation string   // 《文档标题》经验三（定襄县）
+	Terms    []string // what the paragraph shares with the case, for the reader
+}
+
+// Paragraph is a paragraph of the draft with its notes.
+type Paragraph struct {
+	Text  string
+	Notes []Note
+}
+
+// FromLinks turns linked paragraphs into export paragraphs; cite names a passage.
+func FromLinks(paras []index.LinkedParagraph, cite func(index.Link) string) []Paragraph {
+	out := make([]Paragraph, len(paras))
+	for i, p := range paras {
+		out[i].Text = p.Text
+		for _, l := range p.Links {
+			terms := append(append([]string{}, l.Concepts...), l.Terms...)
+			if len(terms) > 5 {
+				terms = terms[:5]
+			}
+			out[i].Notes = append(out[i].Notes, Note{Citation: cite(l), Terms: terms})
+		}
+	}
+	return out
+}

@@ -1,0 +1,277 @@
+// Shared helpers of the web UI: DOM building, API access, URLs, formatting.
+//
+// Rules kept by every module (the page runs under CSP default-src 'self'):
+//   * no inline handlers, no eval, no HTML strings built from data;
+//   * every server string goes in with textContent, except a search hit's
+//     `snippet`, which the server delivers escaped apart from <mark> tags.
+
+export const $ = (id) => document.getElementById(id);
+
+// el("span", {className: "x", text: "..."}, child, ...) creates an element.
+// `text` always goes through textContent; attributes through setAttribute.
+export function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  setProps(node, props);
+  appendAll(node, children);
+  return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// svg("rect", {x: 1, ...}) creates an SVG element (attributes as given).
+export function svg(tag, props, ...children) {
+  const node = document.createElementNS(SVG_NS, tag);
+  setProps(node, props);
+  appendAll(node, children);
+  return node;
+}
+
+function setProps(node, props) {
+  if (!props) return;
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "text") node.textContent = String(value);
+    else if (name === "className") node.setAttribute("class", value);
+    else if (name === "dataset") Object.assign(node.dataset, value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+}
+
+function appendAll(node, children) {
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+}
+
+export function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+export const list = (v) => (Array.isArray(v) ? v.filter((x) => x !== null && x !== undefined && x !== "") : []);
+
+// ---------------------------------------------------------------------
+// URLs of the pages. Every page is addressed by the query string of "/",
+// the only HTML route the server has, so any URL survives a reload.
+
+function pageHref(params) {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return "/" + (s ? "?" + s : "");
+}
+
+export const href = {
+  search: (q) => pageHref({ q }),
+  theme: (name) => pageHref({ view: "theme", name }),
+  themes: () => pageHref({ view: "themes" }),
+  county: (name) => pageHref({ view: "county", name }),
+  counties: () => pageHref({ view: "counties" }),
+  indicators: (name) => pageHref({ view: "indicators" }) + (name ? "#" + indicatorAnchor(name) : ""),
+  link: () => pageHref({ view: "link" }),
+  documents: () => pageHref({ view: "documents" }),
+  // A passage: its whole case when it belongs to one, otherwise the passage alone.
+  passage: (id, inCase) => pageHref({ view: inCase ? "case" : "passage", id }) + (inCase ? "#p-" + id : ""),
+};
+
+export function indicatorAnchor(name) {
+  return "ind-" + String(name).replace(/\s+/g, "");
+}
+
+// Links to other pages of the app; app.js routes clicks on them without a reload.
+export function pageLink(url, text, className) {
+  return el("a", { href: url, className, text });
+}
+
+export function countyLink(name, className) {
+  return pageLink(href.county(name), name, className || "county-link");
+}
+
+export function themeChip(name) {
+  return el("a", { href: href.theme(name), className: "tag", text: name, title: `查看主题「${name}」的全部做法` });
+}
+
+// A "主题：" list of theme chips (links), or null when there is none.
+export function themeChips(themes) {
+  const names = list(themes);
+  if (names.length === 0) return null;
+  return el("span", { className: "tags" },
+    el("span", { className: "sr-only", text: "主题：" }),
+    names.map(themeChip));
+}
+
+// ---------------------------------------------------------------------
+// API access
+
+// Fetches JSON; throws an Error whose message is suitable for the user
+// (the server's {"error": …} when there is one). err.status holds the HTTP status.
+export async function fetchJSON(url, options) {
+  const opts = Object.assign({}, options);
+  opts.headers = Object.assign({ Accept: "application/json" }, opts.headers);
+  let response;
+  try {
+    response = await fetch(url, opts);
+  } catch (err) {
+    if (err.name === "AbortError") throw err;
+    throw new Error("无法连接服务器，请检查网络后重试。");
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (_) {
+    body = null;
+  }
+  if (!response.ok) {
+    const message = body && typeof body.error === "string" && body.error
+      ? body.error
+      : `请求失败（HTTP ${response.status}）。`;
+    const err = new Error(message);
+    err.status = response.status;
+    err.body = body;
+    throw err;
+  }
+  if (!body || typeof body !== "object") throw new Error("服务器返回的数据无法解析。");
+  return body;
+}
+
+// Cached GETs of data that does not change while the page is open
+// (facets, counties, indicators). A failure is not cached.
+const cache = new Map();
+
+export function cachedJSON(url) {
+  if (!cache.has(url)) {
+    cache.set(url, fetchJSON(url).catch((err) => {
+      cache.delete(url);
+      throw err;
+    }));
+  }
+  return cache.get(url);
+}
+
+// Forgets cached data (after a document is added or deleted).
+export function clearCache() {
+  cache.clear();
+}
+
+// county -> city, from /api/counties (counties with cases or figures).
+export async function countyCities() {
+  const data = await cachedJSON("/api/counties");
+  const map = new Map();
+  for (const c of list(data.counties)) if (c.name && c.city) map.set(c.name, c.city);
+  return map;
+}
+
+// ---------------------------------------------------------------------
+// Formatting
+
+const numberFormat = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
+
+export function formatNumber(v) {
+  const n = Number(v);
+  return Number.isFinite(n) ? numberFormat.format(n) : "—";
+}
+
+// A figure with its unit: percentages as "28.9%", others as "1,234 户".
+export function formatValue(v, unit) {
+  const u = unit || "";
+  if (u === "%" || u === "％") return `${formatNumber(v)}%`;
+  return u ? `${formatNumber(v)} ${u}` : formatNumber(v);
+}
+
+export function truncate(text, max) {
+  const chars = Array.from(text || "");
+  return chars.length > max ? chars.slice(0, max).join("") + "…" : text || "";
+}
+
+const HAN_DIGITS = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+
+// 1 -> 一, 11 -> 十一, 23 -> 二十三 (case numbers are small).
+export function hanNumber(n) {
+  const v = Math.floor(Number(n));
+  if (!Number.isFinite(v) || v < 0 || v >= 100) return String(n);
+  if (v < 10) return HAN_DIGITS[v];
+  const tens = Math.floor(v / 10);
+  const ones = v % 10;
+  return (tens > 1 ? HAN_DIGITS[tens] : "") + "十" + (ones ? HAN_DIGITS[ones] : "");
+}
+
+export function formatDate(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  const pad = (x) => String(x).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+// ---------------------------------------------------------------------
+// Clipboard and feedback
+
+// navigator.clipboard only exists in secure contexts (https or localhost);
+// intranet deployments over plain http fall back to execCommand.
+export async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (_) {
+      // fall through to the legacy path
+    }
+  }
+  const area = el("textarea", { readonly: true, "aria-hidden": "true", className: "copy-buffer" });
+  area.value = text;
+  document.body.append(area);
+  const previous = document.activeElement;
+  area.select();
+  let ok = false;
+  try {
+    ok = document.execCommand("copy");
+  } catch (_) {
+    ok = false;
+  }
+  area.remove();
+  if (previous && previous.focus) previous.focus();
+  return ok;
+}
+
+// A "复制引用" button with its status line; copies `citation` on click.
+export function copyButton(citation, label) {
+  const status = el("span", { className: "copy-status", role: "status" });
+  const button = el("button", { type: "button", className: "btn btn-small", text: label || "复制引用" });
+  button.addEventListener("click", async () => {
+    const ok = await copyText(citation);
+    status.textContent = ok ? "已复制" : "复制失败，请手动选择引用文字复制";
+    status.classList.toggle("is-error", !ok);
+    window.clearTimeout(Number(status.dataset.timer || 0));
+    status.dataset.timer = String(window.setTimeout(() => { status.textContent = ""; }, 3000));
+  });
+  return el("span", { className: "copy-wrap" }, button, status);
+}
+
+// Saves text as a file through a Blob and a temporary download link.
+export function download(filename, text, type) {
+  const blob = new Blob([text], { type: type || "text/plain;charset=utf-8" });
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: filename, className: "sr-only" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// An error box (role=alert) with the message.
+export function alertBox(message) {
+  return el("div", { className: "alert", role: "alert", text: message });
+}
+
+export function loading(text) {
+  return el("p", { className: "loading", role: "status", text: text || "正在加载…" });
+}
+
+// 《文档》 › 二、… › 经验一：… › 二是…
+export function headingPath(p) {
+  const parts = list(p.heading_path);
+  if (parts.length === 0 && p.heading) parts.push(p.heading);
+  if (p.doc_title) parts.unshift(`《${p.doc_title}》`);
+  return parts.join(" › ");
+}
