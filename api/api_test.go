@@ -26,6 +26,7 @@ import (
 // is built in a temporary folder and one HTTP server serves it to every test.
 var (
 	ts       *httptest.Server // a ready server: SetIndex has been called
+	loaded   *kbase.Parts     // the parts, for tests that open their own knowledge base
 	quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 )
 
@@ -49,6 +50,7 @@ func runTests(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "kbase.Load:", err)
 		return 1
 	}
+	loaded = parts
 	ix, err := parts.OpenIndex(context.Background(), dir, quietLog)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "OpenIndex:", err)

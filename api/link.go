@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -84,15 +85,25 @@ func (s *Server) readLinkText(c *gin.Context) (string, bool) {
 		fail(c, http.StatusUnsupportedMediaType, "请以 JSON 提交：{\"text\": \"…\"}")
 		return "", false
 	}
-	dec := json.NewDecoder(c.Request.Body)
-	dec.DisallowUnknownFields()
-	var req linkRequest
-	if err := dec.Decode(&req); err != nil {
+	raw, err := io.ReadAll(c.Request.Body)
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			fail(c, http.StatusRequestEntityTooLarge, "请求体过大")
 			return "", false
 		}
+		fail(c, http.StatusBadRequest, "读取请求失败")
+		return "", false
+	}
+	if !utf8.Valid(raw) {
+		// encoding/json would quietly replace bad bytes; say so instead.
+		fail(c, http.StatusBadRequest, "请求不是有效的 UTF-8 文本")
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	var req linkRequest
+	if err := dec.Decode(&req); err != nil {
 		fail(c, http.StatusBadRequest, "请求不是有效的 JSON：%s", jsonProblem(err))
 		return "", false
 	}

@@ -30,6 +30,9 @@ func checkParams(q url.Values, allowed ...string) error {
 			if !utf8.ValidString(v) {
 				return &paramError{"参数 " + k + " 不是有效的 UTF-8 文本"}
 			}
+			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }) {
+				return &paramError{"参数 " + k + " 含有控制字符"}
+			}
 		}
 	}
 	return nil
