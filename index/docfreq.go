@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"unicode"
 )
 
 // maxSubwordShare is the share of passages above which a sub-word of a
@@ -29,23 +30,86 @@ func (ix *Index) docFreq(ctx context.Context, field, term string) (uint64, error
 	return tfr.Count(), nil
 }
 
-// pruneCommonSubwords drops sub-words found in more than maxSubwordShare of
-// the passages. On any error it keeps them: pruning only sharpens ranking.
-func (ix *Index) pruneCommonSubwords(ctx context.Context, pq *parsedQuery) {
-	if len(pq.subs) == 0 {
-		return
-	}
+// Shares of passages above which a query part is too common to select:
+// a whole word (企业) and a character bigram (发展).
+const (
+	maxTermShare   = 0.3
+	maxBigramShare = 0.2
+)
+
+// pruneCommon looks up how common each part of the query is and drops
+// what selects nearly everything: common sub-words and bigrams go, common
+// words stop counting for the match (they stay in the phrase). Besides
+// sharpening the ranking this keeps the set of matches, and so the cost of
+// scoring and faceting them, in proportion to what the query asks for.
+// On any error nothing is dropped.
+func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 	total, err := ix.bleve.DocCount()
 	if err != nil || total == 0 {
 		return
 	}
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return
+	}
+	defer r.Close()
+	share := func(field, term string) float64 {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0
+		}
+		defer tfr.Close()
+		return float64(tfr.Count()) / float64(total)
+	}
+	pq.common = map[string]bool{}
+	var unknown []string // words the index never saw as words: split differently there
+	for _, t := range pq.terms {
+		sh := share(FieldText, t)
+		if sh > maxTermShare {
+			pq.common[t] = true
+		}
+		if sh == 0 {
+			unknown = append(unknown, t)
+		}
+	}
 	kept := pq.subs[:0]
 	for _, s := range pq.subs {
-		df, err := ix.docFreq(ctx, FieldText, s)
-		if err == nil && float64(df) > maxSubwordShare*float64(total) {
-			continue
+		if share(FieldText, s) <= maxSubwordShare {
+			kept = append(kept, s)
 		}
-		kept = append(kept, s)
 	}
 	pq.subs = kept
+	// Bigrams are the fallback for unknown words only: for a word the index
+	// knows they add little but matches (and cost) on every passage.
+	for _, g := range hanBigrams(unknown) {
+		if share(FieldTextCJK, g) <= maxBigramShare {
+			pq.bigrams = append(pq.bigrams, g)
+		}
+	}
 }
+
+// hanBigrams returns the distinct pairs of adjacent Han characters of terms.
+func hanBigrams(terms []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range terms {
+		r := []rune(t)
+		for i := 0; i+1 < len(r); i++ {
+			if !isHan(r[i]) || !isHan(r[i+1]) {
+				continue
+			}
+			g := string(r[i : i+2])
+			if !seen[g] {
+				seen[g] = true
+				out = append(out, g)
+			}
+		}
+	}
+	return out
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

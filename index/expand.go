@@ -13,7 +13,7 @@ const (
 	boostExpandSynonym = 0.5 // preferred term and synonyms of a concept the query names
 	boostExpandNear    = 0.3 // near-synonyms, and everything reached through a near-synonym
 	boostExpandNarrow  = 0.2 // preferred terms of narrower concepts
-	maxExpansions      = 48  // bounds the query a long question can grow into
+	maxExpansions      = 24  // bounds the query a long question can grow into
 )
 
 // expansion is a wording the query is widened to.

@@ -6,7 +6,6 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/shanxi-sme/kb/segment"
@@ -20,7 +19,9 @@ const (
 	boostWords   = 1.0
 	boostPhrase  = 1.5
 	boostTitle   = 0.6
-	boostSubword = 0.4
+	boostSubword = 0.25
+	// alternativesGain rewards a passage for several wordings of a concept.
+	alternativesGain = 0.5
 	// Recognised themes and places add a little to the passages tagged
 	// with them; a case whose own theme it is gets more than a passage
 	// that touches the theme in passing.
@@ -39,7 +40,9 @@ type parsedQuery struct {
 	terms   []string // coarse words of free, filler removed
 	subs    []string // dictionary words inside the terms (人才, 引进 in 人才引进)
 
-	expansions []expansion // thesaurus wordings the query is widened to
+	expansions []expansion     // thesaurus wordings the query is widened to
+	bigrams    []string        // character bigrams of the terms, for recall across splits
+	common     map[string]bool // terms in so many passages that they do not select any
 
 	themes   []string // ontology themes the query names (人才引进 -> 人才)
 	counties []string // counties and zones the query names
@@ -123,51 +126,100 @@ func decodeQuote(s string) (rune, int) {
 }
 
 // textQuery builds the scoring query of a parsed query; nil means match all.
+// The query's words, sub-words, phrase, title match, character bigrams and
+// thesaurus expansions decide which passages match (any of them); the
+// recognised themes and places only lift passages that match anyway, so a
+// theme named in the query never drags in every passage tagged with it.
 func (pq parsedQuery) textQuery() query.Query {
-	var must []query.Query
+	var must, literal, fragments, expanded, lift []query.Query
 	for _, p := range pq.phrases {
 		must = append(must, phraseQuery(p, 1))
 	}
-	var should []query.Query
-	if len(pq.terms) > 0 {
-		words := strings.Join(pq.terms, " ")
-		should = append(should,
-			matchQuery(FieldText, words, segment.QueryAnalyzer, boostWords),
-			matchQuery(FieldTitle, strings.Join(append(slices.Clone(pq.terms), pq.subs...), " "), segment.QueryAnalyzer, boostTitle),
-			matchQuery(FieldTextCJK, strings.Join(pq.terms, " "), cjk.AnalyzerName, boostBigrams),
-		)
-		if len(pq.subs) > 0 {
-			should = append(should, matchQuery(FieldText, strings.Join(pq.subs, " "), segment.QueryAnalyzer, boostSubword))
-		}
-		if len(pq.terms) > 1 && hasHan(pq.free) {
-			should = append(should, phraseQuery(pq.free, boostPhrase))
-		}
+	// The user's words; in the title and as a phrase they only add.
+	if words := pq.scoring(); len(words) > 0 {
+		literal = append(literal, matchQuery(FieldText, strings.Join(words, " "), segment.QueryAnalyzer, boostWords))
+		lift = append(lift, matchQuery(FieldTitle, strings.Join(append(slices.Clone(words), pq.subs...), " "), segment.QueryAnalyzer, boostTitle))
 	}
+	if len(pq.terms) > 1 && hasHan(pq.free) {
+		lift = append(lift, phraseQuery(pq.free, boostPhrase))
+	}
+	// Pieces of the user's words: dictionary sub-words and character bigrams.
+	if len(pq.subs) > 0 {
+		fragments = append(fragments, matchQuery(FieldText, strings.Join(pq.subs, " "), segment.QueryAnalyzer, boostSubword))
+	}
+	for _, g := range pq.bigrams {
+		fragments = append(fragments, termQuery(FieldTextCJK, g, boostBigrams))
+	}
+	// Other wordings of the concepts the query names.
 	for _, e := range pq.expansions {
-		should = append(should, phraseQuery(e.term, e.boost))
+		expanded = append(expanded, phraseQuery(e.term, e.boost))
 	}
+	// Each kind of evidence is one clause of the match, so a passage with
+	// the user's words and a related wording outranks one with either,
+	// and many fragments never outweigh one concept.
+	var core []query.Query
+	core = append(core, literal...)
+	if len(fragments) > 0 {
+		// Pieces count by how many match: a disjunction scales by that share.
+		core = append(core, bleve.NewDisjunctionQuery(fragments...))
+	}
+	core = appendAlternatives(core, expanded)
 	for _, t := range pq.themes {
-		should = append(should, termQuery(FieldTheme, t, boostTheme), termQuery(FieldCaseTheme, t, boostCaseTheme))
+		lift = append(lift, termQuery(FieldTheme, t, boostTheme), termQuery(FieldCaseTheme, t, boostCaseTheme))
 	}
 	for _, c := range pq.counties {
-		should = append(should, termQuery(FieldCounty, c, boostCounty))
+		lift = append(lift, termQuery(FieldCounty, c, boostCounty))
 	}
 	for _, c := range pq.cities {
-		should = append(should, termQuery(FieldCity, c, boostCity))
+		lift = append(lift, termQuery(FieldCity, c, boostCity))
 	}
-	switch {
-	case len(must) == 0 && len(should) == 0:
+	if len(must) == 0 && len(core) == 0 {
 		return nil
-	case len(must) == 0:
-		return bleve.NewDisjunctionQuery(should...)
 	}
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(must...)
-	if len(should) > 0 {
-		bq.AddShould(should...)
-		bq.SetMinShould(0)
+	if len(must) > 0 {
+		bq.AddMust(must...)
+		if len(core) > 0 {
+			bq.AddShould(core...)
+		}
+	} else {
+		bq.AddMust(&sumQuery{clauses: core})
+	}
+	if len(lift) > 0 {
+		bq.AddShould(lift...)
+	}
+	if bq.Should != nil {
+		bq.SetMinShould(0) // should clauses only add to the score
 	}
 	return bq
+}
+
+// appendAlternatives adds queries that are alternatives to one another
+// (the wordings of a concept) as one clause that scores the sum of the
+// alternatives that match (see sumQuery).
+func appendAlternatives(core []query.Query, alts []query.Query) []query.Query {
+	switch len(alts) {
+	case 0:
+		return core
+	case 1:
+		return append(core, alts[0])
+	}
+	return append(core, &sumQuery{clauses: alts, gain: alternativesGain})
+}
+
+// scoring returns the query words that count for matching: all of them,
+// less the very common ones when rarer words are there to match on.
+func (pq parsedQuery) scoring() []string {
+	var out []string
+	for _, t := range pq.terms {
+		if !pq.common[t] {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return pq.terms
+	}
+	return out
 }
 
 func matchQuery(field, text, analyzer string, boost float64) query.Query {

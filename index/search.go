@@ -115,7 +115,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	start := time.Now()
 	pq := ix.parseQuery(r.Query)
-	ix.pruneCommonSubwords(ctx, &pq)
+	ix.pruneCommon(ctx, &pq)
 	text := pq.textQuery()
 	q := text
 	if q == nil {
@@ -139,7 +139,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if text == nil {
 		req.SortBy([]string{FieldDoc, FieldOrder})
 	} else {
-		req.SortBy([]string{"-_score", FieldDoc, FieldOrder})
+		req.SortBy([]string{"-_score"}) // tie-breaking on fields would read doc values of every match
 		req.IncludeLocations = true
 	}
 	for _, f := range Facets {
