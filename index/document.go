@@ -1,8 +1,6 @@
 package index
 
 import (
-	"strings"
-
 	"github.com/shanxi-sme/kb/corpus"
 )
 
@@ -10,7 +8,6 @@ import (
 type document struct {
 	Text      string   `json:"text"`
 	Title     string   `json:"title"`
-	Heading   string   `json:"heading"`
 	County    []string `json:"county"`
 	City      []string `json:"city"`
 	Theme     []string `json:"theme"`
@@ -36,7 +33,6 @@ func newDocument(doc *corpus.Document, p *corpus.Passage) document {
 		CaseTheme: caseThemes,
 		Text:      p.Text,
 		Title:     p.Title,
-		Heading:   strings.Join(p.HeadingPath, " › "),
 		County:    p.Counties,
 		City:      p.Cities,
 		Theme:     p.Themes,

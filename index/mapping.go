@@ -17,7 +17,6 @@ const (
 	FieldText      = "text"     // passage text, segmented
 	FieldTextCJK   = "text_cjk" // the same text as character bigrams, for recall
 	FieldTitle     = "title"    // case or section title
-	FieldHeading   = "heading"  // the heading path
 	FieldCounty    = "county"
 	FieldCity      = "city"
 	FieldTheme     = "theme"
@@ -35,7 +34,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 2
+const mappingVersion = 3
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -80,7 +79,6 @@ func NewMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(FieldText, text(FieldText), bigrams)
 	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle))
-	dm.AddFieldMappingsAt(FieldHeading, text(FieldHeading))
 	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldDoc} {
 		dm.AddFieldMappingsAt(f, keywordField())
 	}
