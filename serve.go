@@ -22,6 +22,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址")
 	data := fs.String("data", "./data", "数据目录（存放索引）")
+	synthN := fs.Int("synth", 0, "基准测试用：另加约 N 个合成文段（由内置语料的句子重组，不写入文档库）")
+	readToken := fs.String("read-token", os.Getenv("KB_READ_TOKEN"), "访问令牌（或环境变量 KB_READ_TOKEN）；设置后检索接口也需要令牌")
+	rateLimit := fs.Float64("rate-limit", 0, "每个客户端每秒最多请求数（0 表示不限）")
+	rateBurst := fs.Int("rate-burst", 0, "限流时允许的突发请求数（默认与每秒请求数相同）")
 	adminToken := fs.String("admin-token", os.Getenv("KB_ADMIN_TOKEN"), "管理令牌（或环境变量 KB_ADMIN_TOKEN）；设置后才能上传、删除文档")
 	emb := embedding.ConfigFromEnv(os.Getenv)
 	fs.StringVar(&emb.URL, "embed-url", emb.URL, "向量模型服务地址（OpenAI 兼容 /v1/embeddings，可用环境变量 KB_EMBED_URL）；不设则只用关键词检索")
@@ -39,7 +43,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", *addr, err)
 	}
-	srv := api.New(api.Options{Logger: log, UI: webui.FS(), AdminToken: *adminToken})
+	srv := api.New(api.Options{Logger: log, UI: webui.FS(), AdminToken: *adminToken, ReadToken: *readToken,
+		RateLimit: *rateLimit, RateBurst: *rateBurst})
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -58,7 +63,7 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 			return fmt.Errorf("向量检索设置有误：%w", err)
 		}
 	}
-	kb, err := openKB(ctx, *data, log, emb) // the API key comes only from KB_EMBED_KEY, never a flag
+	kb, err := openKB(ctx, *data, log, emb, *synthN) // the API key comes only from KB_EMBED_KEY, never a flag
 	if err != nil {
 		_ = httpSrv.Close()
 		return err

@@ -161,3 +161,44 @@ func normalizeBlocks(blocks []Block) {
 		}
 	}
 }
+
+// joinSoftLines rejoins the lines of a paragraph that a manual line break
+// (html <br>, docx w:br) cut mid-sentence: a line that does not end a
+// sentence runs on into the next, unless the next starts a heading or
+// either is a date or the name of an issuing body (a title or signature
+// set on separate lines).
+func joinSoftLines(lines []string) []string {
+	var out []string
+	var cur lineJoiner
+	prev := ""
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l == "" {
+			continue
+		}
+		if prev != "" && !runsOn(prev, l) {
+			out = append(out, cur.String())
+			cur.reset()
+		}
+		cur.add(l)
+		prev = l
+	}
+	if prev != "" {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+func runsOn(prev, next string) bool {
+	if endsSentence(prev) || isHeading(prev) || startsSomething(next) {
+		return false
+	}
+	for _, s := range []string{prev, next} {
+		if _, ok := parseDateLine(s); ok {
+			return false
+		}
+		if _, ok := issuerOf(s); ok {
+			return false
+		}
+	}
+	return true
+}

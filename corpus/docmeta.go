@@ -11,11 +11,12 @@ import (
 // date of issue, the issuing body, the document number, and on pages copied
 // from the web the "来源：… 发布时间：…" line.
 var (
-	reDateArabic = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$`)
-	reDateHan    = regexp.MustCompile(`^([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$`)
-	reDocNumber  = regexp.MustCompile(`^\p{Han}{1,15}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号$`)
-	reSourceKey  = regexp.MustCompile(`(?:^|[\s|｜】\]])(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|｜]{2,30})`)
-	reSourceDate = regexp.MustCompile(`(?:^|[\s|｜】\]])(?:发布时间|发布日期|成文日期|日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
+	reDateArabic     = regexp.MustCompile(`^(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?$`)
+	reDateHan        = regexp.MustCompile(`^([〇○零Ｏ一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月(?:\s*([一二三四五六七八九十]{1,3})\s*日)?$`)
+	reDocNumber      = regexp.MustCompile(`^\p{Han}{1,15}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*号$`)
+	reSourceKey      = regexp.MustCompile(`(?:^|[\s|｜】\]])(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|｜：:]{2,30})`)
+	reSourceKeyLoose = regexp.MustCompile(`(?:信息来源|来源|发布机构|发文机关|发布单位)\s*[:：]\s*([^\s|｜：:]{2,30})`)
+	reSourceDate     = regexp.MustCompile(`(?:^|[\s|｜】\]])(?:发布时间|发布日期|成文日期|日期|时间)\s*[:：]\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})`)
 )
 
 // issuerSuffixes end the names of the bodies that issue documents.
@@ -24,6 +25,9 @@ var issuerSuffixes = []string{"人民政府", "委员会", "办公室", "办公�
 // parseDateLine reads a line that holds only a date (2023年8月,
 // 2023年8月15日, 二〇二三年八月十五日, （２０２３年８月）) as YYYY-MM or YYYY-MM-DD.
 func parseDateLine(line string) (string, bool) {
+	if !strings.Contains(line, "年") || len(line) > 64 {
+		return "", false
+	}
 	s := strings.TrimSpace(foldDigits(line))
 	s = strings.TrimSpace(strings.Trim(s, "（）()【】[] \u3000"))
 	if m := reDateArabic.FindStringSubmatch(s); m != nil {
@@ -93,6 +97,9 @@ func issuerOf(line string) (string, bool) {
 		strings.ContainsAny(s, "。，；：:,;！？!?《》“”\"0123456789") {
 		return "", false
 	}
+	if !strings.ContainsAny(s, "省市县区州盟旗镇乡") && !hasAnyPrefix(s, "中共", "国家", "国务院", "中国", "全国") {
+		return "", false // a body is named after its place: 打开新局 is no issuer
+	}
 	for _, suf := range issuerSuffixes {
 		if strings.HasSuffix(s, suf) {
 			return strings.Join(strings.Fields(s), " "), true
@@ -105,22 +112,33 @@ func issuerOf(line string) (string, bool) {
 // line of a web page (it also survives in PDFs printed from one). ok is
 // false for any other line.
 func sourceLine(line string) (issuer, date string, ok bool) {
-	if utf8.RuneCountInString(line) > 120 {
+	if !strings.ContainsAny(line, ":：") || utf8.RuneCountInString(line) > 120 {
 		return "", "", false
 	}
 	s := foldDigits(line)
+	keys := reSourceKey
 	if m := reSourceDate.FindStringSubmatch(s); m != nil {
 		y, _ := strconv.Atoi(m[1])
 		mo, _ := strconv.Atoi(m[2])
 		d, _ := strconv.Atoi(m[3])
 		date, _ = formatYMD(y, mo, d)
 		ok = true
+		keys = reSourceKeyLoose // on a dated line the fields may run together
 	}
-	if m := reSourceKey.FindStringSubmatch(s); m != nil {
+	if m := keys.FindStringSubmatch(s); m != nil {
 		issuer, ok = m[1], true
+		for _, label := range sourceLabels {
+			if i := strings.Index(issuer, label); i > 0 {
+				issuer = issuer[:i]
+			}
+		}
 	}
 	return issuer, date, ok
 }
+
+// sourceLabels are the fields that follow the source on a web page's
+// information line, cut off when no space separates them.
+var sourceLabels = []string{"浏览", "点击", "访问", "阅读", "作者", "字体", "字号", "责任编辑", "发布", "时间", "日期", "【"}
 
 var reLooseDate = regexp.MustCompile(`(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2}))?`)
 
@@ -135,4 +153,13 @@ func parseLooseDate(s string) (string, bool) {
 	mo, _ := strconv.Atoi(m[2])
 	d, _ := strconv.Atoi(m[3])
 	return formatYMD(y, mo, d)
+}
+
+func hasAnyPrefix(s string, prefixes ...string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -96,6 +96,10 @@ func readZipEntry(f *zip.File) ([]byte, error) {
 	defer rc.Close()
 	limit := int64(min(f.UncompressedSize64, MaxDocxUncompressed))
 	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) {
+		// archive/zip stops an entry that inflates past its declared size.
+		return nil, fmt.Errorf("%w：%s 解压出错（文件损坏或疑似压缩炸弹）", ErrCorrupt, f.Name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w：无法读取 %s（%v）", ErrCorrupt, f.Name, err)
 	}
@@ -334,8 +338,8 @@ func (r *docxReader) table() *docxTable {
 }
 
 // paragraph emits a finished paragraph: into the open table cell, or as
-// blocks. A manual line break splits a paragraph into blocks (each line of
-// a title or signature is its own line), but not a heading.
+// blocks. Manual line breaks split it where they end a sentence or set
+// off a date or issuer (joinSoftLines); a heading stays whole.
 func (r *docxReader) paragraph(p *docxPara) {
 	text := p.text.String()
 	if tb := r.table(); tb != nil && tb.cell != nil {
@@ -349,7 +353,7 @@ func (r *docxReader) paragraph(p *docxPara) {
 		r.emit(Block{Text: strings.ReplaceAll(text, "\n", ""), Level: p.level})
 		return
 	}
-	for _, line := range strings.Split(text, "\n") {
+	for _, line := range joinSoftLines(strings.Split(text, "\n")) {
 		r.emit(Block{Text: line, List: p.list})
 	}
 }

@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -61,7 +62,7 @@ func htmlBlocks(raw []byte) (parsed, error) {
 	}
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
-		return parsed{}, err
+		return parsed{}, fmt.Errorf("%w：网页无法解析（%v）", ErrCorrupt, err)
 	}
 	meta, fallback := htmlMeta(root)
 	removeJunk(root)
@@ -71,23 +72,24 @@ func htmlBlocks(raw []byte) (parsed, error) {
 	return parsed{blocks: w.blocks, meta: meta, title: fallback}, nil
 }
 
-// htmlText decodes a page by the charset its <meta> declares (gb2312 and
-// gbk read as their superset GB18030), or else as DecodeText does.
+// htmlText decodes a page: text that is valid UTF-8 is UTF-8 whatever
+// the page declares (old templates often say gb2312 over UTF-8 content,
+// and GBK text is almost never valid UTF-8); otherwise by the charset its
+// <meta> declares (gb2312 and gbk read as their superset GB18030), or as
+// DecodeText guesses.
 func htmlText(raw []byte) (string, error) {
-	if m := reCharset.FindSubmatch(raw[:min(len(raw), 4096)]); m != nil && !bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) {
+	if utf8.Valid(raw) && !bytes.ContainsRune(raw, 0) {
+		return strings.TrimPrefix(string(raw), "\ufeff"), nil
+	}
+	if m := reCharset.FindSubmatch(raw[:min(len(raw), 4096)]); m != nil && !hasBOM(raw) {
 		label := strings.ToLower(string(m[1]))
 		switch {
-		case label == "utf-8" || label == "utf8":
-			if utf8.Valid(raw) {
-				return string(raw), nil
-			}
 		case strings.HasPrefix(label, "gb") || label == "x-gbk" || label == "cp936":
 			out, _ := simplifiedchinese.GB18030.NewDecoder().Bytes(raw)
 			return strings.ToValidUTF8(string(out), ""), nil
-		default:
+		case label != "utf-8" && label != "utf8":
 			if enc, _ := charset.Lookup(label); enc != nil {
-				out, err := enc.NewDecoder().Bytes(raw)
-				if err == nil {
+				if out, err := enc.NewDecoder().Bytes(raw); err == nil {
 					return string(out), nil
 				}
 			}
@@ -95,6 +97,11 @@ func htmlText(raw []byte) (string, error) {
 	}
 	text, _, err := DecodeText(raw)
 	return text, err
+}
+
+func hasBOM(raw []byte) bool {
+	return bytes.HasPrefix(raw, []byte{0xEF, 0xBB, 0xBF}) || bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) ||
+		bytes.HasPrefix(raw, []byte{0xFE, 0xFF})
 }
 
 // htmlMeta reads the page's meta tags and its fallback title.
@@ -105,7 +112,7 @@ func htmlMeta(root *html.Node) (Meta, string) {
 		switch n.DataAtom {
 		case atom.Title:
 			if title == "" {
-				title = flatText(n)
+				title = normalizeSpace(siteTitle(rawText(n)))
 			}
 		case atom.H1:
 			if h1 == "" {
@@ -127,7 +134,7 @@ func htmlMeta(root *html.Node) (Meta, string) {
 			}
 		}
 	})
-	for _, t := range []string{h1, ogTitle, siteTitle(title)} {
+	for _, t := range []string{h1, ogTitle, title} {
 		if hanCount(t) > 0 {
 			return meta, t
 		}
@@ -135,10 +142,16 @@ func htmlMeta(root *html.Node) (Meta, string) {
 	return meta, ""
 }
 
-// siteTitle drops the site's name from a page title: "标题_某某县人民政府".
+// siteTitle drops the site's name from a page title: "标题_某某县人民政府",
+// "标题 - 某某县人民政府", "标题-某某县人民政府".
 func siteTitle(t string) string {
-	for _, sep := range []string{"_", " - ", "｜", "|", " — ", "--"} {
+	for _, sep := range []string{"_", "｜", "|", " - ", " — ", "--"} {
 		if i := strings.Index(t, sep); i > 0 {
+			return strings.TrimSpace(t[:i])
+		}
+	}
+	for _, sep := range []string{"-", "—"} {
+		if i := strings.LastIndex(t, sep); i > 0 && hanCount(t[:i]) >= 4 && utf8.RuneCountInString(t[i:]) <= 20 {
 			return strings.TrimSpace(t[:i])
 		}
 	}
@@ -341,6 +354,17 @@ func flatText(n *html.Node) string {
 	return normalizeSpace(b.String())
 }
 
+// rawText is the text under n as written.
+func rawText(n *html.Node) string {
+	var b strings.Builder
+	forEach(n, func(c *html.Node) {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	})
+	return b.String()
+}
+
 // normalizeSpace collapses white space (including the full-width spaces
 // used to indent Chinese paragraphs) and drops it between Chinese
 // characters, where it is only an artefact of the page's line breaks.
@@ -373,7 +397,7 @@ type htmlWalker struct {
 func (w *htmlWalker) walk(n *html.Node, depth int) {
 	switch n.Type {
 	case html.TextNode:
-		w.buf.WriteString(n.Data)
+		w.buf.WriteString(strings.ReplaceAll(n.Data, "\n", " "))
 		return
 	case html.ElementNode, html.DocumentNode:
 	default:
@@ -390,7 +414,7 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 	}
 	switch n.DataAtom {
 	case atom.Br:
-		w.flush()
+		w.buf.WriteByte('\n') // a soft break: flush decides whether it ends a paragraph
 		return
 	case atom.Img:
 		return
@@ -418,9 +442,12 @@ func (w *htmlWalker) walk(n *html.Node, depth int) {
 }
 
 func (w *htmlWalker) flush() {
-	text := normalizeSpace(w.buf.String())
+	var lines []string
+	for _, l := range strings.Split(w.buf.String(), "\n") {
+		lines = append(lines, normalizeSpace(l))
+	}
 	w.buf.Reset()
-	if text != "" {
+	for _, text := range joinSoftLines(lines) {
 		w.emit(Block{Text: text, List: w.list})
 	}
 }

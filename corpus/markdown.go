@@ -120,11 +120,11 @@ func (r *mdReader) flush() {
 	if len(r.para) == 0 {
 		return
 	}
-	text := r.para[0]
-	for _, l := range r.para[1:] {
-		text = joinLines(text, l)
+	var text lineJoiner
+	for _, l := range r.para {
+		text.add(l)
 	}
-	r.emit(Block{Text: text, List: r.list})
+	r.emit(Block{Text: text.String(), List: r.list})
 	r.para, r.list = nil, 0
 }
 
@@ -179,6 +179,9 @@ func pipeCells(line string) []string {
 }
 
 func stripInline(s string) string {
+	if !strings.ContainsAny(s, "*_[]<>`~\\!") {
+		return strings.TrimSpace(s) // nothing to strip: skip the expressions
+	}
 	for _, r := range mdInline {
 		s = r.re.ReplaceAllString(s, r.with)
 	}

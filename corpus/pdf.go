@@ -39,6 +39,9 @@ func pdfBlocks(raw []byte) (blocks []Block, title string, err error) {
 		}
 	}()
 	data := normalizePDF(raw)
+	if err := checkPDFFile(data); err != nil {
+		return nil, "", pdfPanicError(err)
+	}
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, "", pdfOpenError(err)
@@ -98,9 +101,17 @@ func pdfOpenError(err error) error {
 	return fmt.Errorf("%w：PDF 无法打开（%s）", ErrCorrupt, msg)
 }
 
+// pdfPanicError turns what stopped the reading (a panic in the library,
+// or a check of pdfguard.go) into an error for the user.
 func pdfPanicError(r any) error {
-	if e, ok := r.(error); ok && errors.Is(e, errPDFTooMuch) {
+	e, ok := r.(error)
+	switch {
+	case ok && errors.Is(e, errPDFTooMuch):
 		return fmt.Errorf("%w：%v", ErrTooLarge, e)
+	case ok && errors.Is(e, errPDFExtends):
+		return fmt.Errorf("%w：%v", ErrUnsupported, e)
+	case ok && (errors.Is(e, errPDFOpenHex) || errors.Is(e, errPDFOperands) || errors.Is(e, errPDFPrevCycle)):
+		return fmt.Errorf("%w：%v", ErrCorrupt, e)
 	}
 	return fmt.Errorf("%w：PDF 解析出错（%v）", ErrCorrupt, r)
 }
@@ -134,8 +145,20 @@ func readPDFPage(n int, page pdf.Value, budget *pdfBudget) (lines []pdfLine, err
 		}
 	}()
 	pr := &pageReader{budget: budget, fonts: map[string]*pdfFont{}}
-	pr.run(page.Key("Contents"), pdf.Page{V: page}.Resources(), identity, 0)
+	pr.run(page.Key("Contents"), inherited(page, "Resources"), identity, 0)
 	return pageLines(n, pr.chars), nil
+}
+
+// inherited looks a page attribute up the page tree, as the library's
+// Page.Resources does but with a bound: a /Parent chain can loop.
+func inherited(page pdf.Value, key string) pdf.Value {
+	v := page
+	for i := 0; i < 32 && !v.IsNull(); i, v = i+1, v.Key("Parent") {
+		if r := v.Key(key); !r.IsNull() {
+			return r
+		}
+	}
+	return pdf.Value{}
 }
 
 // dropFurniture removes page numbers and the running headers and footers:
@@ -204,26 +227,28 @@ func pdfParagraphs(lines []pdfLine) []Block {
 	layouts := pageLayouts(lines, body)
 	lead := lineSpacing(lines, body)
 	var out []Block
-	var cur *Block
+	var cur lineJoiner
+	level, started := 0, false
 	var last pdfLine
 	for _, l := range lines {
-		level := levels[roundHalf(l.size)]
+		lv := levels[roundHalf(l.size)]
 		if utf8.RuneCountInString(l.text) > maxHeadingRunes || strings.Contains(l.text, "。") {
-			level = 0
+			lv = 0
 		}
-		if cur != nil && cur.Level == level && (level > 0 && headingContinues(last, l) || level == 0 && continues(last, l, layouts, lead)) {
-			cur.Text = joinLines(cur.Text, l.text)
+		if started && level == lv && (lv > 0 && headingContinues(last, l) || lv == 0 && continues(last, l, layouts, lead)) {
+			cur.add(l.text)
 			last = l
 			continue
 		}
-		if cur != nil {
-			out = append(out, *cur)
+		if started {
+			out = append(out, Block{Text: cur.String(), Level: level})
 		}
-		cur = &Block{Text: l.text, Level: level}
-		last = l
+		cur.reset()
+		cur.add(l.text)
+		level, started, last = lv, true, l
 	}
-	if cur != nil {
-		out = append(out, *cur)
+	if started {
+		out = append(out, Block{Text: cur.String(), Level: level})
 	}
 	return out
 }
@@ -264,12 +289,35 @@ func endsSentence(s string) bool {
 // joinLines joins a wrapped line to its paragraph: Chinese text runs on
 // without a space, Latin words are separated by one.
 func joinLines(a, b string) string {
-	ra, _ := utf8.DecodeLastRuneInString(a)
-	rb, _ := utf8.DecodeRuneInString(b)
-	if ra == '-' || isWide(ra) || isWide(rb) {
-		return a + b
+	var j lineJoiner
+	j.add(a)
+	j.add(b)
+	return j.String()
+}
+
+// lineJoiner builds a paragraph from its lines in linear time.
+type lineJoiner struct {
+	b    strings.Builder
+	last rune
+}
+
+func (j *lineJoiner) add(line string) {
+	if line == "" {
+		return
 	}
-	return a + " " + b
+	first, _ := utf8.DecodeRuneInString(line)
+	if j.b.Len() > 0 && j.last != '-' && !isWide(j.last) && !isWide(first) {
+		j.b.WriteByte(' ')
+	}
+	j.b.WriteString(line)
+	j.last, _ = utf8.DecodeLastRuneInString(line)
+}
+
+func (j *lineJoiner) String() string { return j.b.String() }
+
+func (j *lineJoiner) reset() {
+	j.b.Reset()
+	j.last = 0
 }
 
 func roundHalf(x float64) float64 { return math.Round(x*2) / 2 }

@@ -11,12 +11,15 @@ import (
 )
 
 // Limits that keep a hostile or broken PDF from taking the server down:
-// the decoded content streams are measured before they are interpreted,
-// and interpretation stops after so many glyphs.
+// the decoded content streams are measured and checked (pdfguard.go)
+// before they are interpreted, and interpretation stops after so many
+// glyphs or drawn forms.
 const (
 	maxPDFPages        = 5000
-	maxPDFContentBytes = 256 << 20
+	maxPDFContentBytes = 128 << 20 // all content streams of a file, decoded
+	maxPDFStreamBytes  = 16 << 20  // one page's or form's content, decoded
 	maxPDFGlyphs       = 5_000_000
+	maxPDFForms        = 100_000
 	maxPDFFormDepth    = 4
 )
 
@@ -62,14 +65,14 @@ type pageReader struct {
 
 // pdfBudget is shared by the pages of one file.
 type pdfBudget struct {
-	bytes, glyphs int
+	bytes, glyphs, forms int
 }
 
 func (pr *pageReader) run(contents, resources pdf.Value, ctm mat, depth int) {
 	if depth > maxPDFFormDepth || contents.IsNull() {
 		return
 	}
-	if err := pr.budget.measure(contents); err != nil {
+	if err := pr.budget.check(contents); err != nil {
 		panic(err)
 	}
 	gs := textState{ctm: ctm, th: 1}
@@ -193,6 +196,9 @@ func (pr *pageReader) form(resources pdf.Value, name string, ctm mat, depth int)
 	if x.Key("Subtype").Name() != "Form" {
 		return
 	}
+	if pr.budget.forms++; pr.budget.forms > maxPDFForms {
+		panic(errPDFTooMuch)
+	}
 	m := ctm
 	if fm := x.Key("Matrix"); fm.Len() == 6 {
 		var f mat
@@ -219,9 +225,12 @@ func (pr *pageReader) font(resources pdf.Value, name string) *pdfFont {
 	return f
 }
 
-// measure reads a content stream once to learn its decoded size, so that a
-// small file that inflates to gigabytes is refused before it is parsed.
-func (b *pdfBudget) measure(contents pdf.Value) error {
+// check reads a content stream once before it is interpreted: to learn
+// its decoded size, so that a small file that inflates to gigabytes is
+// refused before it is parsed, and to lex it as the library will
+// (contentCheck), so that nothing the library would hang on reaches it.
+// An array of streams is one content stream cut in pieces.
+func (b *pdfBudget) check(contents pdf.Value) error {
 	streams := []pdf.Value{contents}
 	if contents.Kind() == pdf.Array {
 		streams = streams[:0]
@@ -229,15 +238,21 @@ func (b *pdfBudget) measure(contents pdf.Value) error {
 			streams = append(streams, contents.Index(i))
 		}
 	}
+	c := &contentCheck{}
+	total := int64(0)
 	for _, s := range streams {
 		rc := s.Reader()
-		n, _ := io.Copy(io.Discard, io.LimitReader(rc, int64(maxPDFContentBytes-b.bytes)+1))
+		n, err := io.Copy(c, io.LimitReader(rc, maxPDFStreamBytes-total+1))
 		rc.Close()
-		if b.bytes += int(n); b.bytes > maxPDFContentBytes {
+		total += n
+		if b.bytes += int(n); b.bytes > maxPDFContentBytes || total > maxPDFStreamBytes {
 			return errPDFTooMuch
 		}
+		if err != nil && c.err != nil {
+			return c.err
+		}
 	}
-	return nil
+	return c.Close()
 }
 
 // estimateWidth is the advance of a glyph whose font gives no width: a

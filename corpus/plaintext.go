@@ -24,6 +24,7 @@ func PlainText(name string, raw []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
+	normalizeBlocks(p.blocks) // radicals of PDF text layers back to characters
 	var b strings.Builder
 	for _, bl := range p.blocks {
 		if bl.IsTable() {

@@ -175,9 +175,10 @@ func (p *parser) markTableTitles() {
 			continue
 		}
 		prev := p.blocks[i-1]
-		if !prev.IsTable() && prev.Level == 0 && isTableTitle(prev.Text) {
+		text := strings.TrimSpace(prev.Text)
+		if !prev.IsTable() && prev.Level == 0 && isTableTitle(text) && !isHeading(text) && !reMeasure.MatchString(text) {
 			p.skip[i-1] = true
-			p.tableTitle[i] = strings.TrimSpace(prev.Text)
+			p.tableTitle[i] = strings.TrimRight(text, "：:")
 		}
 	}
 }
@@ -214,13 +215,14 @@ func (p *parser) titleBlock() int {
 	return i
 }
 
-// metaLine reads a line that only states the document's date, document
-// number, issuer (inTitle: the title or signature block, where a short
-// line naming a body is the issuer) or web source line; it fills the
-// fields not known yet and reports whether the line was one of those.
+// metaLine reads a line that only states a date, the document number,
+// the issuer or the web page's source; it fills the fields not known yet
+// and reports whether the line was one of those, which are no passages.
+// Only in the title or signature block (inTitle) is a date the document's
+// and a short line naming a body its issuer.
 func (p *parser) metaLine(line string, inTitle bool) bool {
 	if d, ok := parseDateLine(line); ok {
-		if p.doc.Date == "" {
+		if p.doc.Date == "" && inTitle {
 			p.doc.Date = d
 		}
 		return true
@@ -347,6 +349,9 @@ func (p *parser) startAttachment(i int, line string) {
 // patternLevel is the level of a heading numbered in the official style:
 // 一、 1, （一） 2, 1. 3, （1） 4; 0 when the line is not such a heading.
 func patternLevel(line string) int {
+	if !mayBeNumbered(line) {
+		return 0
+	}
 	n := utf8.RuneCountInString(line)
 	short := n <= maxHeadingRunes
 	shortNoStop := short && !strings.ContainsAny(line, "。；")
@@ -507,8 +512,18 @@ func (p *parser) dropEmptyPreface() {
 }
 
 func isHeading(line string) bool {
+	if !mayBeNumbered(line) && !strings.HasPrefix(line, "经验") && !strings.HasPrefix(line, "案例") {
+		return false
+	}
 	return reHeading1.MatchString(line) || reHeading2.MatchString(line) || reCase.MatchString(line) ||
 		patternLevel(line) > 0
+}
+
+// mayBeNumbered is a quick test before the heading patterns: a numbered
+// heading starts with a Chinese numeral, a bracket or a digit.
+func mayBeNumbered(line string) bool {
+	r, _ := utf8.DecodeRuneInString(line)
+	return strings.ContainsRune("一二三四五六七八九十（(", r) || (r >= '0' && r <= '9')
 }
 
 // looksLikeParagraph is a long line of running text.

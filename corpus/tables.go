@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Tables reach the structure reader as blocks: from a chart's data sheet
@@ -41,10 +42,37 @@ func (p *parser) table(rows [][]string, title string) {
 		p.doc.Indicators = append(p.doc.Indicators, ind)
 	}
 	if ind == nil || maxColumns(rows) > 2 {
-		if text := tableText(title, rows); hanCount(text) > 0 {
-			p.addPassage(text)
+		for _, text := range tableTexts(title, rows) {
+			if hanCount(text) > 0 {
+				p.addPassage(text)
+			}
 		}
 	}
+}
+
+// maxTableRunes is about the longest passage a table is rendered into; a
+// longer table is cut into passages of whole rows, each repeating the
+// title and header row so that it reads on its own in search results.
+const maxTableRunes = 600
+
+func tableTexts(title string, rows [][]string) []string {
+	if n := utf8.RuneCountInString(tableText(title, rows)); n <= maxTableRunes || len(rows) < 3 {
+		return []string{tableText(title, rows)}
+	}
+	var out []string
+	header, chunk := rows[0], [][]string{rows[0]}
+	size := utf8.RuneCountInString(tableText(title, chunk))
+	for _, r := range rows[1:] {
+		n := utf8.RuneCountInString(strings.Join(r, "｜")) + 1
+		if len(chunk) > 1 && size+n > maxTableRunes {
+			out = append(out, tableText(title, chunk))
+			chunk = [][]string{header}
+			size = utf8.RuneCountInString(tableText(title, chunk))
+		}
+		chunk = append(chunk, r)
+		size += n
+	}
+	return append(out, tableText(title, chunk))
 }
 
 // indicatorPassages adds one passage per indicator table under a 指标 section.

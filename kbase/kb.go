@@ -37,8 +37,9 @@ type KB struct {
 
 // Open opens the knowledge base under dataDir: the stored documents are
 // parsed again (they are the source of truth) and the index is reused or
-// rebuilt from them and the embedded corpus.
-func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config) (*KB, error) {
+// rebuilt from them and the embedded corpus. Extra documents (a synthetic
+// corpus for benchmarks) are indexed too but not stored.
+func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, extra ...*corpus.Document) (*KB, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -50,7 +51,7 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 	if err != nil {
 		return nil, err
 	}
-	docs := append([]*corpus.Document{}, p.Library.Documents()...)
+	docs := append(append([]*corpus.Document{}, p.Library.Documents()...), extra...)
 	for _, r := range records {
 		_, raw, err := store.Get(r.ID)
 		if err != nil {
