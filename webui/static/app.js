@@ -66,6 +66,7 @@ function restoreFocus(key, fallback) {
 // Router
 
 let routeGeneration = 0;
+let routedURL = ""; // path and query of the page on screen
 
 function currentView() {
   const view = new URLSearchParams(window.location.search).get("view") || "search";
@@ -76,6 +77,7 @@ function currentView() {
 // (focus moves to the new page's heading for screen readers).
 function route(userNav) {
   const generation = ++routeGeneration;
+  routedURL = window.location.pathname + window.location.search;
   const view = currentView();
   const navKey = { case: "search", passage: "search", county: "counties", theme: "themes" }[view] || view;
   for (const a of document.querySelectorAll(".site-nav a")) {
@@ -106,7 +108,14 @@ function route(userNav) {
   Promise.resolve(render(section, params, { setTitle }))
     .catch((err) => {
       if (err && err.name === "AbortError") return;
-      section.append(el("div", { className: "alert", role: "alert", text: err && err.message ? err.message : "页面加载失败。" }));
+      for (const node of section.querySelectorAll(".loading")) node.remove();
+      if (!section.querySelector("h1")) {
+        setTitle("无法显示此页");
+        section.prepend(el("h1", { className: "page-title", text: "无法显示此页" }));
+      }
+      section.append(
+        el("div", { className: "alert", role: "alert", text: err && err.message ? err.message : "页面加载失败。" }),
+        el("p", null, el("a", { href: "/", text: "返回检索首页" }), "，或用上方搜索框查找。"));
     })
     .finally(() => {
       if (generation !== routeGeneration) return;
@@ -144,8 +153,8 @@ function go(url, replace) {
 // Clicks on links to "/?…" stay in the app.
 function onDocumentClick(event) {
   if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-  const a = event.target.closest("a[href]");
-  if (!a || a.target || a.hasAttribute("download")) return;
+  const a = event.target.closest("a[href]"); // HTML or SVG links
+  if (!a || a.getAttribute("target") || a.hasAttribute("download")) return;
   const url = new URL(a.getAttribute("href"), window.location.href);
   if (url.origin !== window.location.origin || url.pathname !== "/") return;
   // A jump within the same page: let the browser scroll.
@@ -218,10 +227,12 @@ function navigate(state, focusAfter) {
   const current = window.location.pathname + window.location.search;
   if (url === current) window.history.replaceState(null, "", url);
   else window.history.pushState(null, "", url);
-  if (currentView() !== "search") {
+  // Coming from another page (or going to one): show it through the router.
+  if (currentView() !== "search" || document.body.dataset.view !== "search") {
     route(true);
     return;
   }
+  routedURL = window.location.pathname + window.location.search;
   runSearch(state, focusAfter);
 }
 
@@ -511,19 +522,21 @@ function renderHits(hits, state) {
   const box = $("results");
   clear(box);
   const ol = el("ol", { className: "hits", start: String((state.page - 1) * PAGE_SIZE + 1) });
-  hits.forEach((hit, index) => ol.append(el("li", null, renderHit(hit, `hit-${index}`))));
+  hits.forEach((hit, index) => ol.append(el("li", null, renderHit(hit, `hit-${index}`, state.filters.county))));
   box.append(ol);
 }
 
-function renderHit(hit, key) {
+function renderHit(hit, key, selectedCounties) {
   const detailId = `${key}-detail`;
   const inCase = Boolean(hit.case);
   const article = el("article", { className: "hit" });
 
+  // The case (or section) title, then the measure this passage is.
   const title = hit.case && hit.case.title ? hit.case.title : hit.title || "（无标题）";
-  article.append(el("h3", { className: "hit-heading" },
-    el("a", { href: href.passage(hit.id, inCase), className: "hit-link", text: title })));
-  article.append(renderMeta(hit));
+  const link = el("a", { href: href.passage(hit.id, inCase), className: "hit-link" }, el("span", { text: title }));
+  if (hit.label) link.append(el("span", { className: "hit-label", text: ` › ${hit.label}` }));
+  article.append(el("h3", { className: "hit-heading" }, link));
+  article.append(renderMeta(hit, selectedCounties));
 
   const path = headingPath(hit);
   if (path) article.append(el("p", { className: "hit-path" }, el("span", { className: "sr-only", text: "出处：" }), path));
@@ -550,9 +563,12 @@ function renderHit(hit, key) {
   return article;
 }
 
-function renderMeta(hit) {
+function renderMeta(hit, selectedCounties) {
   const meta = el("p", { className: "hit-meta" });
   const counties = list(hit.counties).length > 0 ? list(hit.counties) : list([hit.county]);
+  // The counties the user filtered on come first: they are why the hit is here.
+  const chosen = new Set(selectedCounties || []);
+  counties.sort((a, b) => Number(chosen.has(b)) - Number(chosen.has(a)));
   const cities = list(hit.cities).length > 0 ? list(hit.cities) : list([hit.city]);
   const place = el("span", { className: "hit-place" });
   counties.slice(0, 4).forEach((c, i) => {
@@ -618,10 +634,13 @@ function renderWelcome() {
   const queries = el("ul", { className: "suggestion-list" },
     SAMPLE_QUERIES.map((q) => el("li", null, el("a", { className: "suggestion", href: href.search(q), text: q }))));
   const themes = el("ul", { className: "suggestion-list" });
+  const cases = el("ul", { className: "welcome-cases" });
   const panel = el("div", { className: "welcome" },
     el("p", { className: "welcome-lead", text: "输入关键词检索各县区的做法，或从下面开始：" }),
     el("h3", { className: "welcome-title", text: "常用检索" }), queries,
     el("h3", { className: "welcome-title", text: "按主题浏览" }), themes,
+    el("p", { className: "welcome-more" }, el("a", { href: href.themes(), text: "全部主题 ›" })),
+    el("h3", { className: "welcome-title", text: "各县区经验" }), cases,
     el("h3", { className: "welcome-title", text: "其他入口" }),
     el("ul", { className: "welcome-links" },
       el("li", null, el("a", { href: href.counties(), text: "县区一览：11 个示范县（开发区）的案例与指标" })),
@@ -635,8 +654,17 @@ function renderWelcome() {
         el("span", { text: t.value }), el("span", { className: "facet-count", text: String(Number(t.count) || 0) }))));
     }
   }).catch(() => {});
-  // Keep the rendered panel's counts in step with the corpus.
+  // Every case of the corpus, in document order, one click away.
   cachedJSON("/api/counties").then((data) => {
+    const all = [];
+    for (const c of list(data.counties)) {
+      for (const cs of list(c.cases)) all.push({ county: c.name, ...cs });
+    }
+    all.sort((a, b) => (a.doc === b.doc ? a.number - b.number : String(a.doc).localeCompare(String(b.doc))));
+    for (const cs of all.slice(0, 24)) {
+      cases.append(el("li", null, countyLink(cs.county, "county-link county-badge"),
+        el("a", { href: href.passage(cs.first_passage, true), text: cs.title.replace(/^经验[一二三四五六七八九十]+[：:]/, "") })));
+    }
     const n = list(data.counties).length;
     const first = panel.querySelector(".welcome-links a");
     if (first && n) first.textContent = `县区一览：${n} 个县区（开发区）的案例与指标`;
@@ -694,7 +722,9 @@ function onSubmit(event) {
   const state = currentView() === "search" ? stateFromURL() : { q: "", filters: emptyFilters(), page: 1, group: false, all: false };
   state.q = $("q").value.trim();
   state.page = 1;
-  navigate(state, "summary");
+  // The focus stays in the search box; the result count is announced
+  // through the live region.
+  navigate(state);
 }
 
 function toggleFilter(state, facet, value) {
@@ -799,13 +829,29 @@ function init() {
   $("prev-page").addEventListener("click", () => goToPage(-1));
   $("next-page").addEventListener("click", () => goToPage(1));
   document.addEventListener("click", onDocumentClick);
-  window.addEventListener("popstate", () => route(false));
+  // On narrow screens the filters fold above the results (see style.css).
+  $("facets-toggle").addEventListener("click", () => {
+    const open = $("facets-toggle").getAttribute("aria-expanded") !== "true";
+    $("facets-toggle").setAttribute("aria-expanded", open ? "true" : "false");
+    $("facets-toggle").textContent = open ? "收起" : "展开";
+    $("facets-panel").classList.toggle("is-open", open);
+  });
+  window.addEventListener("popstate", () => {
+    // A jump to an anchor of the same page (a footnote, the table of
+    // contents) is not a new page.
+    if (window.location.pathname + window.location.search === routedURL) return;
+    route(false);
+  });
   initSuggest($("q"), $("suggest-list"), (value) => {
     $("q").value = value;
     $("search-form").requestSubmit();
   });
   loadCountyCities();
   loadFooterStats();
+  document.addEventListener("kb:corpus-changed", () => {
+    loadFooterStats();
+    loadCountyCities();
+  });
   route(false);
 }
 

@@ -3,7 +3,7 @@
 // The chart is laid out in real pixels for the width of its container, so
 // that the text stays readable at any width; it is redrawn when the
 // container is resized.
-import { el, svg, clear, formatValue } from "./dom.js";
+import { el, svg, clear, formatValue, href } from "./dom.js";
 
 // Approximate text width: CJK characters are square, the rest narrower.
 function textWidth(text, fontSize) {
@@ -17,9 +17,12 @@ function textWidth(text, fontSize) {
 // the order given.
 export function barChart(container, options) {
   container.classList.add("chart");
-  const draw = () => drawChart(container, options);
+  const observed = Boolean(container.chartOptions);
+  container.chartOptions = options;
+  const draw = () => drawChart(container, container.chartOptions);
   draw();
-  if (typeof ResizeObserver === "function") {
+  // One observer per container; a redraw with new rows reuses it.
+  if (!observed && typeof ResizeObserver === "function") {
     let lastWidth = container.clientWidth;
     const observer = new ResizeObserver(() => {
       const w = container.clientWidth;
@@ -39,8 +42,8 @@ export function barChart(container, options) {
 function drawChart(container, { title, unit, rows, compact }) {
   clear(container);
   const fontSize = compact ? 12 : 13;
-  const rowH = compact ? 21 : 25;
-  const barH = compact ? 13 : 16;
+  const rowH = compact ? 21 : 33;
+  const barH = compact ? 13 : 18;
   const top = 4;
   const width = Math.max(240, Math.floor(container.clientWidth || 480));
   const values = rows.map((r) => Number(r.value) || 0);
@@ -70,9 +73,10 @@ function drawChart(container, { title, unit, rows, compact }) {
     const v = values[i];
     const x0 = x(Math.min(0, v));
     const w = Math.max(v === 0 ? 0 : 1.5, Math.abs(x(v) - x(0)));
+    const label = svg("text", { x: labelW - 8, y: mid, "text-anchor": "end", "dominant-baseline": "central", className: "bar-label", text: labels[i] });
     const g = svg("g", { className: "bar-row" + (row.highlight ? " is-hi" : "") },
       svg("title", { text: `${labels[i]}：${valueTexts[i]}` }),
-      svg("text", { x: labelW - 8, y: mid, "text-anchor": "end", "dominant-baseline": "central", className: "bar-label", text: labels[i] }),
+      row.href ? svg("a", { href: row.href, className: "bar-link" }, label) : label,
       svg("rect", { x: x0, y: mid - barH / 2, width: w, height: barH, rx: 2, className: "bar" }),
       svg("text", { x: (v < 0 ? x(0) : x(v)) + 5, y: mid, "dominant-baseline": "central", className: "bar-value", text: valueTexts[i] }));
     root.append(g);
@@ -85,7 +89,7 @@ function drawChart(container, { title, unit, rows, compact }) {
 // Rows of an indicator table (API shape) for barChart, highest first.
 export function indicatorRows(indicator, highlightCounty) {
   const rows = (indicator.rows || []).map((r) => ({
-    label: r.county, value: r.value, highlight: r.county === highlightCounty,
+    label: r.county, value: r.value, highlight: r.county === highlightCounty, href: href.county(r.county),
   }));
   rows.sort((a, b) => (Number(b.value) || 0) - (Number(a.value) || 0));
   return rows;

@@ -268,9 +268,10 @@ export function loading(text) {
   return el("p", { className: "loading", role: "status", text: text || "正在加载…" });
 }
 
-// 《文档》 › 二、… › 经验一：… › 二是…
+// 《文档》 › 二、… › 经验一 › 二是… (the case title, shown apart, is
+// shortened to its number).
 export function headingPath(p) {
-  const parts = list(p.heading_path);
+  const parts = list(p.heading_path).map((h) => (p.case && h === p.case.title ? `经验${hanNumber(p.case.number)}` : h));
   if (parts.length === 0 && p.heading) parts.push(p.heading);
   if (p.doc_title) parts.unshift(`《${p.doc_title}》`);
   return parts.join(" › ");

@@ -1,13 +1,16 @@
 // Suggestions while typing in the search box: an ARIA 1.2 combobox with a
 // listbox popup. Candidates are the corpus's themes, counties and cities
 // (from /api/facets) and frequent terms derived in the browser from
-// the measures' headings and the case titles (see deriveTerms).
+// search results (see deriveTerms).
 import { el, clear, list, cachedJSON } from "./dom.js";
 
 const MAX_OPTIONS = 8;
 const KIND_ORDER = { 主题: 0, 县区: 1, 城市: 2, 常用词: 3 };
 
 let candidatesPromise = null;
+
+// A document added or deleted changes the themes, places and terms.
+document.addEventListener("kb:corpus-changed", () => { candidatesPromise = null; });
 
 // Loads the candidates once per page.
 function candidates() {
@@ -33,42 +36,42 @@ async function loadCandidates() {
   for (const c of list(facets.county)) add(c.value, "县区", c.count);
   for (const c of list(facets.city)) add(c.value, "城市", c.count);
   try {
-    for (const t of await deriveTerms(seen)) add(t.value, "常用词", t.count);
+    for (const t of await deriveTerms(facets, seen)) add(t.value, "常用词", t.count);
   } catch (_) {
     // frequent terms are a bonus; themes and places are enough
   }
   return out;
 }
 
-// Frequent terms: the practices' own headings. The measures of a case are
-// headed "一是强化组织领导，…": the phrase after 一是/二是 up to the first
-// punctuation names the measure; case titles "经验一：X县楼宇经济六步走，
-// 激发…" give their clauses. Phrases found more than once rank first.
-async function deriveTerms(exclude) {
-  const data = await cachedJSON("/api/search?kind=" + encodeURIComponent("经验") + "&size=100");
+// Frequent terms: the wordings the search engine itself recognises. One
+// search for all theme names returns every passage that touches a theme;
+// the <mark>ed words of their snippets are the segmenter's domain terms
+// (商务楼宇, 重点企业培育库, 上规升档…) and hit.matched names the related
+// wordings the thesaurus brought in. Words found in more passages rank first.
+async function deriveTerms(facets, exclude) {
+  const q = list(facets.theme).map((t) => t.value).join(" ").slice(0, 900);
+  if (!q) return [];
+  const data = await cachedJSON("/api/search?q=" + encodeURIComponent(q) + "&size=100");
   const counts = new Map();
-  const places = [...exclude];
-  const bump = (phrase) => {
-    let p = phrase.trim();
-    // Drop a leading place name ("小店区楼宇经济六步走" -> "楼宇经济六步走").
-    for (const name of places) {
-      if (p.startsWith(name)) {
-        p = p.slice(name.length);
-        break;
-      }
-    }
-    p = p.replace(/^(以|在|为|把|将|对|通过|围绕|推出|率先|探索)/, "");
-    const n = Array.from(p).length;
-    if (n < 2 || n > 12 || !/^[\u4e00-\u9fff“”"A-Za-z0-9]+$/.test(p)) return;
-    counts.set(p, (counts.get(p) || 0) + 1);
+  const bump = (term) => {
+    const t = String(term || "").trim();
+    const n = Array.from(t).length;
+    if (n < 3 || n > 10 || exclude.has(t) || !/^[\u4e00-\u9fff]+$/.test(t)) return;
+    counts.set(t, (counts.get(t) || 0) + 1);
   };
+  // The snippet is the server's escaped HTML with <mark> tags; a template
+  // element parses it without running anything.
+  const tpl = document.createElement("template");
   for (const hit of list(data.hits)) {
-    if (hit.label) bump(hit.label.replace(/^[一二三四五六七八九十]+是/, "").split(/[，。；：、,;:]/)[0]);
-    const first = String(hit.text || "").match(/^[一二三四五六七八九十]+是([^，。；：,;:]{2,14})/);
-    if (first) bump(first[1]);
-    if (hit.case && hit.case.title) {
-      for (const clause of hit.case.title.replace(/^经验[一二三四五六七八九十]+[：:]/, "").split(/[，,、]/)) bump(clause);
+    const seen = new Set();
+    if (hit.snippet) {
+      tpl.innerHTML = hit.snippet;
+      for (const m of tpl.content.querySelectorAll("mark")) seen.add(m.textContent);
     }
+    for (const m of list(hit.matched)) {
+      if (m.found) seen.add(m.found);
+    }
+    seen.forEach(bump);
   }
   return [...counts.entries()]
     .map(([value, count]) => ({ value, count }))
