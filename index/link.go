@@ -89,7 +89,7 @@ func (ix *Index) Link(ctx context.Context, text string) ([]LinkedParagraph, erro
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if hanCount(paras[i].Text) < minLinkHan {
+		if hanCount(paras[i].Text) < minLinkHan || looksLikeHeading(paras[i].Text) {
 			continue
 		}
 		links, err := ix.linkParagraph(ctx, paras[i].Text, total)
@@ -214,6 +214,12 @@ func (ix *Index) linkParagraph(ctx context.Context, text string, total uint64) (
 		}
 	}
 	return out, nil
+}
+
+// looksLikeHeading tells a title line (short, no sentence punctuation)
+// from running text: a draft's title names its subject but is no practice.
+func looksLikeHeading(s string) bool {
+	return utf8.RuneCountInString(s) < 40 && !strings.ContainsAny(s, "。！？；，")
 }
 
 // caseKey groups passages of one case; other practice passages stand alone.
