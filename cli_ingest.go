@@ -38,11 +38,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if len(files) == 0 {
 		return errors.New("没有找到可收录的文件（支持 .txt .md .html .docx .pdf）")
 	}
-	parts, err := loadParts()
-	if err != nil {
-		return err
-	}
-	kb, err := parts.Open(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
+	kb, err := openKB(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
 	if err != nil {
 		return err
 	}

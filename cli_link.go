@@ -53,15 +53,11 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
-	text, err := draftText(filepath.Base(file), raw)
+	text, err := corpus.PlainText(filepath.Base(file), raw)
 	if err != nil {
 		return err
 	}
-	parts, err := loadParts()
-	if err != nil {
-		return err
-	}
-	kb, err := parts.Open(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
+	kb, err := openKB(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
 	if err != nil {
 		return err
 	}
@@ -94,9 +90,4 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(ex)
-}
-
-// draftText reads a draft in any supported format as plain paragraphs.
-func draftText(name string, raw []byte) (string, error) {
-	return corpus.PlainText(name, raw)
 }

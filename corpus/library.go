@@ -139,7 +139,7 @@ func (l *Library) Citation(p *Passage) string {
 	}
 	var where string
 	if p.Case != nil {
-		where = "经验" + hanNumeral(p.Case.Number)
+		where = "经验" + HanNumeral(p.Case.Number)
 		if p.Case.County != "" {
 			where += "（" + p.Case.County + "）"
 		}

@@ -44,8 +44,8 @@ func singleDigit(s string) (int, bool) {
 	return d, ok
 }
 
-// hanNumeral writes n (1–99) as a Chinese numeral, as case headings do (经验十一).
-func hanNumeral(n int) string {
+// HanNumeral writes n (1–99) as a Chinese numeral, as case headings do (经验十一).
+func HanNumeral(n int) string {
 	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
 	switch {
 	case n <= 0 || n >= 100:

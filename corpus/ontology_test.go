@@ -72,8 +72,8 @@ func TestHanNumber(t *testing.T) {
 		}
 	}
 	for n := 1; n < 100; n++ {
-		if got := hanNumber(hanNumeral(n)); got != n {
-			t.Errorf("round trip %d -> %q -> %d", n, hanNumeral(n), got)
+		if got := hanNumber(HanNumeral(n)); got != n {
+			t.Errorf("round trip %d -> %q -> %d", n, HanNumeral(n), got)
 		}
 	}
 }

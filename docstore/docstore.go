@@ -41,7 +41,10 @@ type Store struct {
 
 const metaFile = "meta.json"
 
-var validID = regexp.MustCompile(`^[0-9a-f]{8,64}$`)
+var (
+	validID  = regexp.MustCompile(`^[0-9a-f]{8,64}$`)
+	validExt = regexp.MustCompile(`^[a-z0-9]{1,8}$`)
+)
 
 // Open opens (creating if needed) the store under dir, removing the
 // leftovers of interrupted writes.
@@ -195,7 +198,7 @@ func (s *Store) Delete(id string) error {
 // never the uploaded name (which could hold path tricks).
 func originalName(r Record) string {
 	ext := strings.ToLower(r.Format)
-	if !regexp.MustCompile(`^[a-z0-9]{1,8}$`).MatchString(ext) {
+	if !validExt.MatchString(ext) {
 		ext = "bin"
 	}
 	return "original." + ext

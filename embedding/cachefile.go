@@ -13,6 +13,8 @@ import (
 	"math"
 	"os"
 	"slices"
+
+	"github.com/shanxi-sme/kb/atomicfile"
 )
 
 // The cache file is little-endian:
@@ -35,7 +37,7 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // writeCache writes vecs to path atomically, in key order so that equal
 // caches give equal files.
 func writeCache(path string, vecs map[cacheKey][]float32) error {
-	return writeFileAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		crc := crc32.New(castagnoli)
 		mw := io.MultiWriter(w, crc)
 		buf := make([]byte, 0, 64<<10)

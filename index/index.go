@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
+	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/segment"
@@ -173,7 +174,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err := os.Rename(path, ix.path); err != nil {
 		return fmt.Errorf("move new index into place: %w", err)
 	}
-	if err := writeFileAtomic(filepath.Join(dir, currentFile), []byte(filepath.Base(ix.path)+"\n")); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(dir, currentFile), []byte(filepath.Base(ix.path)+"\n")); err != nil {
 		return err
 	}
 	removeOthers(dir, filepath.Base(ix.path), log)
@@ -253,17 +254,6 @@ func (ix *Index) digest(d *corpus.Document) ([sha256.Size]byte, error) {
 	copy(out[:], h.Sum(nil))
 	ix.digests.Store(d, out)
 	return out, nil
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("replace %s: %w", path, err)
-	}
-	return nil
 }
 
 // removeOthers deletes index folders other than the current one.

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -37,7 +38,7 @@ type SimilarHit struct {
 }
 
 // ErrNotFound is returned for an unknown passage ID.
-var ErrNotFound = fmt.Errorf("not found")
+var ErrNotFound = errors.New("not found")
 
 // Similar returns up to size passages about other counties most like the
 // passage id (for a passage about no county: any other passage with a county).

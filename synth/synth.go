@@ -79,7 +79,7 @@ func (g *Generator) report(r *rand.Rand, i, want int) string {
 		c++
 		county := g.counties[r.IntN(len(g.counties))]
 		k := r.IntN(len(g.titles))
-		fmt.Fprintf(&b, "经验%s：%s\n\n", hanNumeral(c), fill(g.titles[k], county))
+		fmt.Fprintf(&b, "经验%s：%s\n\n", corpus.HanNumeral(c), fill(g.titles[k], county))
 		measures := min(2+r.IntN(5), want-passages)
 		for m := 0; m < measures; m++ {
 			src := g.sentences[r.IntN(len(g.sentences))]
@@ -137,16 +137,4 @@ func stripMeasure(s string) string {
 		}
 	}
 	return s
-}
-
-func hanNumeral(n int) string {
-	digits := []string{"", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	switch {
-	case n < 10:
-		return digits[n]
-	case n < 20:
-		return "十" + digits[n%10]
-	default:
-		return digits[n/10%10] + "十" + digits[n%10]
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"math"
 	"os"
 	"slices"
+
+	"github.com/shanxi-sme/kb/atomicfile"
 )
 
 // A store file is little-endian:
@@ -46,7 +48,7 @@ func (s *Store) Save(path string) error {
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	err := writeFileAtomic(path, func(w io.Writer) error {
+	err := atomicfile.Write(path, func(w io.Writer) error {
 		crc := crc32.New(castagnoli)
 		mw := io.MultiWriter(w, crc)
 		buf := make([]byte, 0, chunkBytes+4*s.dim)

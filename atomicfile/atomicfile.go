@@ -1,4 +1,6 @@
-package embedding
+// Package atomicfile writes files so that a reader never sees half of one:
+// through a temporary file in the same folder, synced and renamed into place.
+package atomicfile
 
 import (
 	"bufio"
@@ -8,10 +10,10 @@ import (
 	"path/filepath"
 )
 
-// writeFileAtomic writes path through a temporary file in the same folder
+// Write writes path through a temporary file in the same folder
 // and renames it into place, so that a crash or a full disk leaves the
 // previous file intact instead of a truncated one.
-func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create folder: %w", err)
@@ -47,4 +49,12 @@ func writeFileAtomic(path string, write func(w io.Writer) error) (err error) {
 		return fmt.Errorf("rename into place: %w", err)
 	}
 	return nil
+}
+
+// WriteBytes writes data to path atomically.
+func WriteBytes(path string, data []byte) error {
+	return Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }
