@@ -60,7 +60,7 @@ var fingerprintKey = []byte("kb_fingerprint")
 const currentFile = "CURRENT"
 
 // batchSize bounds the memory of one indexing batch.
-const batchSize = 500
+const batchSize = 1000
 
 // Open returns the index of lib under dir, building it when the corpus, the
 // dictionaries or the mapping have changed since it was built (or when the

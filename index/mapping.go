@@ -34,7 +34,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 3
+const mappingVersion = 4
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -48,12 +48,12 @@ func NewMapping() mapping.IndexMapping {
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 
-	text := func(name string) *mapping.FieldMapping {
+	text := func(name string, vectors bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = segment.IndexAnalyzer
-		f.Store = false // snippets are cut from the library's copy of the text
-		f.IncludeTermVectors = true
+		f.Store = false                // snippets are cut from the library's copy of the text
+		f.IncludeTermVectors = vectors // locations: for snippets and explanations only
 		f.IncludeInAll = false
 		return f
 	}
@@ -77,8 +77,8 @@ func NewMapping() mapping.IndexMapping {
 	order.IncludeInAll = false
 
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(FieldText, text(FieldText), bigrams)
-	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle))
+	dm.AddFieldMappingsAt(FieldText, text(FieldText, true), bigrams)
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, false))
 	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldDoc} {
 		dm.AddFieldMappingsAt(f, keywordField())
 	}
