@@ -118,3 +118,35 @@ func TestLockedIndexFailsFast(t *testing.T) {
 		t.Errorf("the first index stopped working: %v", err)
 	}
 }
+
+// A build that died half-way leaves its folder behind; the index named in
+// CURRENT keeps serving and the next successful build clears the leftover.
+func TestInterruptedBuildKeepsOldIndex(t *testing.T) {
+	dir := t.TempDir()
+	ix := openAt(t, dir, parts.Library)
+	fp := ix.Fingerprint()
+	ix.Close()
+	leftover := filepath.Join(dir, ".building-123456")
+	if err := os.MkdirAll(filepath.Join(leftover, "index"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(leftover, "index", "index_meta.json"), []byte("{half"), 0o644)
+	again := openAt(t, dir, parts.Library)
+	if again.Fingerprint() != fp || current(t, dir) != fp {
+		t.Errorf("the old index was not reused after an interrupted build")
+	}
+	if res, err := again.Search(context.Background(), index.Request{Query: "楼宇经济"}); err != nil || res.Total == 0 {
+		t.Errorf("old index does not serve: %v", err)
+	}
+	again.Close()
+	doc, err := corpus.ParseText("n.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇。"), corpus.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts.Tagger.Tag(doc)
+	rebuilt := openAt(t, dir, corpus.NewLibrary(append(slicesClone(parts.Library.Documents()), doc)))
+	defer rebuilt.Close()
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Errorf("leftover of the interrupted build survived a successful build")
+	}
+}
