@@ -16,7 +16,7 @@ type indicatorJSON struct {
 	Caption  string             `json:"caption,omitempty"`
 	Doc      string             `json:"doc"`
 	DocTitle string             `json:"doc_title"`
-	Total    float64            `json:"total"`
+	Total    *float64           `json:"total"` // null for percentages, where a sum means nothing
 	Rows     []indicatorRowJSON `json:"rows"`
 }
 
@@ -51,7 +51,11 @@ func (s *Server) indicators(c *gin.Context) {
 
 func toIndicatorJSON(in corpus.IndicatorInDoc) indicatorJSON {
 	out := indicatorJSON{Name: in.Name, Unit: in.Unit, Header: in.Header, Caption: in.Caption,
-		Doc: in.Doc.ID, DocTitle: in.Doc.Title, Total: in.Total(), Rows: []indicatorRowJSON{}}
+		Doc: in.Doc.ID, DocTitle: in.Doc.Title, Rows: []indicatorRowJSON{}}
+	if in.Unit != "%" {
+		total := in.Total()
+		out.Total = &total
+	}
 	for _, r := range in.Rows {
 		out.Rows = append(out.Rows, indicatorRowJSON{County: r.County, City: r.City, Value: r.Value, Rank: r.Rank})
 	}

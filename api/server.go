@@ -85,6 +85,7 @@ func (s *Server) routes() {
 	a := e.Group("/api", append(s.apiMiddleware, s.requireReader, s.requireIndex)...)
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)
+	a.GET("/themes", s.themes)
 	a.GET("/passages/:id", s.passage)
 	a.GET("/passages/:id/similar", s.similar)
 	a.GET("/indicators", s.indicators)

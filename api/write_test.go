@@ -414,3 +414,30 @@ func slicesContains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestThemesEndpoint(t *testing.T) {
+	var body struct {
+		Themes []struct {
+			Name        string `json:"name"`
+			Description string `json:"description"`
+			Passages    int    `json:"passages"`
+		} `json:"themes"`
+	}
+	getJSON(t, "/api/themes", 200, &body)
+	var facets map[string][]facetValue
+	getJSON(t, "/api/facets", 200, &facets)
+	tagged := map[string]int{}
+	for _, v := range facets["theme"] {
+		tagged[v.Value] = v.Count
+	}
+	seen := false
+	for _, th := range body.Themes {
+		if th.Description == "" || th.Passages != tagged[th.Name] {
+			t.Errorf("theme %+v (facet count %d)", th, tagged[th.Name])
+		}
+		seen = seen || (th.Name == "楼宇经济" && th.Passages > 0)
+	}
+	if !seen {
+		t.Error("楼宇经济 missing or untagged")
+	}
+}

@@ -306,3 +306,6 @@ func openExisting(path string) (bleve.Index, error) {
 
 // ErrBadRequest marks errors caused by the caller's input.
 var ErrBadRequest = errors.New("bad request")
+
+// Themes returns the theme ontology the index recognises in queries.
+func (ix *Index) Themes() *corpus.Ontology { return ix.themes }

@@ -137,8 +137,8 @@ func (ix *Index) keyTerms(ctx context.Context, text string) ([]keyTerm, error) {
 			// Only in the source passage itself: nothing to share it with.
 			continue
 		}
-		if float64(df) > maxSubwordShare*float64(total) {
-			continue // too common to say what the passage is about (企业, 发展)
+		if float64(df) > specificShare*float64(total) {
+			continue // too common to say what the passage is about (企业, 经济, 部门)
 		}
 		idf := math.Log(1 + float64(total)/float64(df))
 		out = append(out, keyTerm{w, float64(n) * idf})
