@@ -9,9 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/shanxi-sme/kb/corpus"
 )
 
@@ -122,34 +119,15 @@ func (ix *Index) linkParagraph(ctx context.Context, text string, total uint64) (
 			places = append(places, p.Name)
 		}
 	}
-	var should []query.Query
-	for _, k := range keys {
-		should = append(should, termQuery(FieldText, k.term, k.weight))
-	}
-	for _, c := range sortedKeys(concepts) {
-		for _, term := range ix.conceptTerms(c) {
-			should = append(should, phraseQuery(term, boostLinkConcept))
-		}
-	}
-	for _, th := range sortedKeys(themes) {
-		should = append(should, termQuery(FieldCaseTheme, th, boostLinkTheme))
-	}
-	if len(should) == 0 {
-		return []Link{}, nil
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddShould(should...)
-	bq.AddMustNot(termQuery(FieldKind, string(corpus.KindIndicator), 1))
-	req := bleve.NewSearchRequestOptions(bq, linkCandidates, 0, false)
-	req.IncludeLocations = true
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	hits, err := ix.moreLike(ctx, profile{keys: keys, concepts: concepts, themes: sortedKeys(themes),
+		themeField: FieldCaseTheme, conceptW: boostLinkConcept, themeW: boostLinkTheme}, linkCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("link paragraph: %w", err)
 	}
 	lib := ix.Library()
 	best := map[string]Link{}
 	var order []string
-	for _, m := range res.Hits {
+	for _, m := range hits {
 		p, ok := lib.Passage(m.ID)
 		if !ok || !isPractice(p) {
 			continue

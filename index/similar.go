@@ -10,9 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/segment"
 )
@@ -55,32 +52,14 @@ func (ix *Index) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 		return nil, err
 	}
 	srcConcepts := ix.conceptSet(src.Text)
-	var should []query.Query
-	for _, k := range keys {
-		should = append(should, termQuery(FieldText, k.term, k.weight))
-	}
-	for _, c := range sortedKeys(srcConcepts) {
-		for _, term := range ix.conceptTerms(c) {
-			should = append(should, phraseQuery(term, boostSharedConcept))
-		}
-	}
-	for _, th := range src.Themes {
-		should = append(should, termQuery(FieldTheme, th, boostSharedTheme))
-	}
-	if len(should) == 0 {
-		return []SimilarHit{}, nil
-	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddShould(should...)
-	bq.AddMustNot(termQuery(FieldKind, string(corpus.KindIndicator), 1))
-	req := bleve.NewSearchRequestOptions(bq, size*similarOverfetch+len(src.Counties)*8, 0, false)
-	req.IncludeLocations = true
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	hits, err := ix.moreLike(ctx, profile{keys: keys, concepts: srcConcepts, themes: src.Themes,
+		themeField: FieldTheme, conceptW: boostSharedConcept, themeW: boostSharedTheme},
+		size*similarOverfetch+len(src.Counties)*8)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %s: %w", id, err)
 	}
 	out := []SimilarHit{}
-	for _, m := range res.Hits {
+	for _, m := range hits {
 		p, ok := ix.Library().Passage(m.ID)
 		if !ok || p.ID == src.ID || !isPractice(p) || sharesAny(p.Counties, src.Counties) {
 			continue
