@@ -25,13 +25,21 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "./data", "数据目录")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	// Flags may come before or after the files.
+	var paths []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return errUsage
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			paths, args = append(paths, args[0]), args[1:]
+		}
 	}
-	if fs.NArg() == 0 {
+	if len(paths) == 0 {
 		return errors.New("请指定要收录的文件或目录：kb ingest 文件或目录…")
 	}
-	files, err := collectFiles(fs.Args())
+	files, err := collectFiles(paths)
 	if err != nil {
 		return err
 	}

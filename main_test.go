@@ -384,3 +384,47 @@ func TestRunSearchWhileServing(t *testing.T) {
 		t.Errorf("search failed (exit %d) without an error message", res.code)
 	}
 }
+
+// kb ingest takes files and folders (flags before or after them), skips
+// duplicates, names the files it cannot read; kb link writes footnotes.
+func TestRunIngestAndLink(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	news := "平遥县推进古城文旅融合，设立文旅融合发展基金，扶持民宿集群发展。"
+	if err := os.WriteFile(filepath.Join(src, "news.txt"), []byte(news), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "empty.md"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"ingest", src, "--data", data}, &stdout, &stderr)
+	if err == nil || !strings.Contains(stdout.String(), "收录 1 个") || !strings.Contains(stdout.String(), "empty.md") {
+		t.Fatalf("ingest: %v\n%s", err, stdout.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"ingest", "--data", data, filepath.Join(src, "news.txt")}, &stdout, &stderr); err != nil {
+		t.Fatalf("second ingest: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "重复跳过 1 个") {
+		t.Errorf("duplicate not recognised: %s", stdout.String())
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"search", "民宿集群", "--data", data, "--json", "--size", "1"}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "平遥县") {
+		t.Errorf("ingested document not searchable: %.300s", stdout.String())
+	}
+	draft := filepath.Join(src, "draft.txt")
+	os.WriteFile(draft, []byte("长治高新区推出知识产权质押贷款，帮助科技型企业解决缺少抵押物的融资难题。\n\n今年冬季气温偏低，请注意保暖。\n"), 0o644)
+	stdout.Reset()
+	if err := run(context.Background(), []string{"link", draft, "--data", data, "--format", "md"}, &stdout, &stderr); err != nil {
+		t.Fatalf("link: %v; %s", err, stderr.String())
+	}
+	if out := stdout.String(); !strings.Contains(out, "[^1]") || !strings.Contains(out, "经验十一（长治高新区）") || strings.Contains(out, "保暖。[^") {
+		t.Errorf("linked draft:\n%s", out)
+	}
+	if err := run(context.Background(), []string{"link", draft, "--format", "docx"}, &stdout, &stderr); err == nil {
+		t.Error("docx to the terminal accepted")
+	}
+}
