@@ -20,6 +20,7 @@ const (
 	boostPhrase  = 1.5
 	boostTitle   = 0.6
 	boostSubword = 0.25
+	boostBigrams = 0.3
 	// alternativesGain rewards a passage for several wordings of a concept.
 	alternativesGain = 0.5
 	// Recognised themes and places add a little to the passages tagged
@@ -29,7 +30,6 @@ const (
 	boostCaseTheme = 0.4
 	boostCounty    = 0.5
 	boostCity      = 0.3
-	boostBigrams   = 0.3
 )
 
 // parsedQuery is the user's query split into quoted phrases (which must
