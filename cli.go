@@ -107,7 +107,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	return nil
 }
 
-var facetLabel = map[string]string{index.FieldCounty: "县区", index.FieldCity: "城市", index.FieldTheme: "主题", index.FieldKind: "类型"}
+var facetLabel = map[string]string{index.FieldCounty: "县区", index.FieldCity: "城市", index.FieldTheme: "主题", index.FieldKind: "类型", index.FieldPolicy: "引用的政策文件"}
 
 var reMark = regexp.MustCompile(`</?mark>`)
 

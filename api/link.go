@@ -11,11 +11,15 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
 )
 
-// maxLinkText bounds the draft a link request may carry (characters).
-const maxLinkText = 200_000
+// Limits of a link request: the draft's characters, and an uploaded draft file.
+const (
+	maxLinkText = 200_000
+	maxLinkFile = 20 << 20
+)
 
 type linkRequest struct {
 	Text string `json:"text"`
@@ -78,11 +82,16 @@ func (s *Server) link(c *gin.Context) {
 	c.JSON(http.StatusOK, toLinkBody(s, text, paras))
 }
 
-// readLinkText reads the draft from a JSON body; it answers the error itself.
+// readLinkText reads the draft from a JSON body ({"text": …}) or from an
+// uploaded file (multipart field "file", any format documents are read
+// in); it answers the error itself.
 func (s *Server) readLinkText(c *gin.Context) (string, bool) {
-	ct := c.ContentType()
-	if ct != "application/json" {
-		fail(c, http.StatusUnsupportedMediaType, "请以 JSON 提交：{\"text\": \"…\"}")
+	switch c.ContentType() {
+	case "application/json":
+	case "multipart/form-data":
+		return s.readLinkFile(c)
+	default:
+		fail(c, http.StatusUnsupportedMediaType, "请以 JSON 提交 {\"text\": \"…\"}，或以 multipart/form-data 上传文件（字段名 file）")
 		return "", false
 	}
 	raw, err := io.ReadAll(c.Request.Body)
@@ -120,6 +129,41 @@ func (s *Server) readLinkText(c *gin.Context) (string, bool) {
 		fail(c, http.StatusBadRequest, "文本为空")
 		return "", false
 	case utf8.RuneCountInString(text) > maxLinkText:
+		fail(c, http.StatusRequestEntityTooLarge, "文本过长，一次最多 %d 字", maxLinkText)
+		return "", false
+	}
+	return text, true
+}
+
+// readLinkFile reads a draft file uploaded as multipart field "file".
+func (s *Server) readLinkFile(c *gin.Context) (string, bool) {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(c, http.StatusRequestEntityTooLarge, "文件过大（上限 %d MB）", maxLinkFile>>20)
+			return "", false
+		}
+		fail(c, http.StatusBadRequest, "没有收到文件（字段名应为 file）")
+		return "", false
+	}
+	f, err := fh.Open()
+	if err != nil {
+		fail(c, http.StatusBadRequest, "读取上传文件失败")
+		return "", false
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxLinkFile+1))
+	if err != nil || len(raw) > maxLinkFile {
+		fail(c, http.StatusRequestEntityTooLarge, "文件过大（上限 %d MB）", maxLinkFile>>20)
+		return "", false
+	}
+	text, err := corpus.PlainText(fh.Filename, raw)
+	if err != nil {
+		fail(c, uploadStatus(err), "%s", err)
+		return "", false
+	}
+	if utf8.RuneCountInString(text) > maxLinkText {
 		fail(c, http.StatusRequestEntityTooLarge, "文本过长，一次最多 %d 字", maxLinkText)
 		return "", false
 	}

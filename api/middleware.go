@@ -30,8 +30,9 @@ func securityHeaders() gin.HandlerFunc {
 	}
 }
 
-// maxLinkBody bounds a JSON link request (the text limit is checked after decoding).
-const maxLinkBody = 2 << 20
+// maxLinkBody bounds a link request: a JSON draft (its text limit is
+// checked after decoding) or an uploaded draft file.
+const maxLinkBody = maxLinkFile + 1<<20
 
 // limitBody caps the request body; reading past it fails and answers 413.
 func limitBody(n int64) gin.HandlerFunc {

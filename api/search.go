@@ -25,7 +25,7 @@ type searchBody struct {
 // search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=.
 func (s *Server) search(c *gin.Context) {
 	q := c.Request.URL.Query()
-	if err := checkParams(q, "q", "county", "city", "theme", "kind", "page", "size", "group"); err != nil {
+	if err := checkParams(q, "q", "county", "city", "theme", "kind", "policy", "page", "size", "group"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}

@@ -18,6 +18,7 @@ type passageJSON struct {
 	City        string          `json:"city"`
 	Cities      []string        `json:"cities"`
 	Themes      []string        `json:"themes"`
+	Policies    []string        `json:"policies"` // policy documents cited as 《…》
 	Kind        string          `json:"kind"`
 	Heading     string          `json:"heading"` // the heading path joined with " › "
 	HeadingPath []string        `json:"heading_path"`
@@ -40,7 +41,7 @@ type hitJSON struct {
 func toPassageJSON(lib *corpus.Library, p *corpus.Passage) passageJSON {
 	out := passageJSON{
 		ID: p.ID, Doc: p.DocID, Title: p.Title,
-		Counties: nonNil(p.Counties), Cities: nonNil(p.Cities), Themes: nonNil(p.Themes),
+		Counties: nonNil(p.Counties), Cities: nonNil(p.Cities), Themes: nonNil(p.Themes), Policies: nonNil(p.Policies),
 		Kind: string(p.Kind), Heading: strings.Join(p.HeadingPath, " › "), HeadingPath: nonNil(p.HeadingPath),
 		Label: p.Label, Order: p.Order, Case: p.Case, Citation: lib.Citation(p), Text: p.Text,
 	}

@@ -441,3 +441,35 @@ func TestThemesEndpoint(t *testing.T) {
 		t.Error("楼宇经济 missing or untagged")
 	}
 }
+
+func TestLinkUploadedDraft(t *testing.T) {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, _ := w.CreateFormFile("file", "草稿.md")
+	part.Write([]byte("# 关于支持科技型企业融资的建议\n\n长治高新区推出知识产权质押贷款，帮助科技型企业解决缺少抵押物的融资难题。\n"))
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/link", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, out := send(t, req)
+	if resp.StatusCode != 200 {
+		t.Fatalf("link upload: %d %v", resp.StatusCode, out)
+	}
+	paras := out["paragraphs"].([]any)
+	if len(paras) != 2 || paras[0].(map[string]any)["text"] != "关于支持科技型企业融资的建议" {
+		t.Fatalf("paragraphs: %v", paras)
+	}
+	if links := paras[1].(map[string]any)["links"].([]any); len(links) == 0 {
+		t.Errorf("the patent-loan paragraph of an uploaded draft has no link")
+	}
+	// A file that is no document is refused by name.
+	body.Reset()
+	w = multipart.NewWriter(&body)
+	part, _ = w.CreateFormFile("file", "x.docx")
+	part.Write([]byte("not a zip"))
+	w.Close()
+	req, _ = http.NewRequest(http.MethodPost, ts.URL+"/api/link", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	if resp, out := send(t, req); resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.Contains(fmt.Sprint(out["error"]), "x.docx") {
+		t.Errorf("bad draft file: %d %v", resp.StatusCode, out)
+	}
+}

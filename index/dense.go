@@ -138,6 +138,8 @@ func passesFilters(p *corpus.Passage, filters map[string][]string) bool {
 			have = p.Themes
 		case FieldKind:
 			have = []string{string(p.Kind)}
+		case FieldPolicy:
+			have = p.Policies
 		default:
 			return false
 		}

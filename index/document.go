@@ -13,6 +13,7 @@ type document struct {
 	Theme     []string `json:"theme"`
 	CaseTheme []string `json:"case_theme"`
 	Kind      string   `json:"kind"`
+	Policy    []string `json:"policy"`
 	Doc       string   `json:"doc"`
 	Order     float64  `json:"order"`
 }
@@ -37,6 +38,7 @@ func newDocument(doc *corpus.Document, p *corpus.Passage) document {
 		City:      p.Cities,
 		Theme:     p.Themes,
 		Kind:      string(p.Kind),
+		Policy:    p.Policies,
 		Doc:       p.DocID,
 		Order:     float64(p.Order),
 	}

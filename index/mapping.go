@@ -22,19 +22,20 @@ const (
 	FieldTheme     = "theme"
 	FieldCaseTheme = "case_theme" // themes of the whole case a passage belongs to
 	FieldKind      = "kind"
+	FieldPolicy    = "policy" // policy documents cited as 《…》
 	FieldDoc       = "doc"
 	FieldOrder     = "order"
 )
 
 // Facets are the keyword fields a search can be filtered and faceted by,
 // in the order the API lists them.
-var Facets = []string{FieldCounty, FieldCity, FieldTheme, FieldKind}
+var Facets = []string{FieldCounty, FieldCity, FieldTheme, FieldKind, FieldPolicy}
 
 const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 4
+const mappingVersion = 5
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -79,7 +80,7 @@ func NewMapping() mapping.IndexMapping {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(FieldText, text(FieldText, true), bigrams)
 	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, false))
-	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldDoc} {
+	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldPolicy, FieldDoc} {
 		dm.AddFieldMappingsAt(f, keywordField())
 	}
 	dm.AddFieldMappingsAt(FieldOrder, order)

@@ -189,3 +189,26 @@ func TestBadRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestCitedPoliciesAreFacetsAndFilters(t *testing.T) {
+	all := search(t, "", nil, 1)
+	var policy string
+	var count int
+	for _, v := range all.Facets[index.FieldPolicy] {
+		if strings.Contains(v.Value, "人才管理办法") {
+			policy, count = v.Value, v.Count
+		}
+	}
+	if policy == "" {
+		t.Fatalf("the talent regulation cited by 清徐县 is not a facet value: %v", all.Facets[index.FieldPolicy])
+	}
+	res := search(t, "", map[string][]string{index.FieldPolicy: {policy}}, 100)
+	if int(res.Total) != count || count == 0 {
+		t.Errorf("filter by %s: %d hits, facet said %d", policy, res.Total, count)
+	}
+	for _, h := range res.Hits {
+		if !slices.Contains(h.Passage.Policies, policy) || !strings.Contains(h.Passage.Text, "《"+policy+"》") {
+			t.Errorf("%s does not cite %s", h.Passage.ID, policy)
+		}
+	}
+}

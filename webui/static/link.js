@@ -1,12 +1,13 @@
-// Draft linking: /?view=link. The user pastes a draft (or opens a .txt/.md
-// file); POST /api/link splits it into paragraphs and finds the cases each
+// Draft linking: /?view=link. The user pastes a draft (or opens a file:
+// .docx, .pdf, .html, .txt or .md, read by the server, any encoding);
+// POST /api/link splits it into paragraphs and finds the cases each
 // paragraph relates to. The annotated draft can be exported as Markdown
 // (footnotes) or as a standalone HTML file with side notes, built here.
 import { el, clear, list, href, fetchJSON, countyLink, download, alertBox } from "./dom.js";
 
 const DRAFT_KEY = "kb-link-draft";
 const RAN_KEY = "kb-link-ran";
-const MAX_FILE = 2 << 20; // bytes; the API takes 200 000 characters
+const MAX_FILE = 20 << 20; // bytes, as the API; the text may have 200 000 characters
 
 export async function linkPage(section, params, app) {
   app.setTitle("草稿关联");
@@ -16,7 +17,7 @@ export async function linkPage(section, params, app) {
     "aria-describedby": "draft-help draft-count",
   });
   const counter = el("span", { id: "draft-count", className: "muted small", "aria-live": "off" });
-  const fileInput = el("input", { type: "file", id: "draft-file", accept: ".txt,.md,.markdown,text/plain,text/markdown", className: "file-input" });
+  const fileInput = el("input", { type: "file", id: "draft-file", accept: ".docx,.pdf,.html,.htm,.txt,.md,.markdown", className: "file-input" });
   const fileStatus = el("span", { className: "muted small", role: "status" });
   const submit = el("button", { type: "submit", className: "btn btn-primary", text: "关联案例" });
   const clearBtn = el("button", { type: "button", className: "btn", text: "清空" });
@@ -25,7 +26,7 @@ export async function linkPage(section, params, app) {
     el("p", { id: "draft-help", className: "muted small", text: "粘贴文稿后点击「关联案例」，系统会逐段找出可引用的县区经验。文稿只用于本次分析，不会保存到服务器。" }),
     textarea,
     el("div", { className: "form-row" },
-      el("label", { className: "btn file-label" }, "打开 .txt / .md 文件…", fileInput),
+      el("label", { className: "btn file-label" }, "打开文件（Word、PDF、网页、文本）…", fileInput),
       fileStatus, counter),
     el("div", { className: "form-row" }, submit, clearBtn));
   const result = el("div", { className: "link-result", "aria-busy": "false" });
@@ -49,24 +50,25 @@ export async function linkPage(section, params, app) {
     updateCount();
   });
 
-  fileInput.addEventListener("change", () => {
+  // A file goes to the server, which reads every format and encoding; the
+  // text it read comes back into the box with the links.
+  fileInput.addEventListener("change", async () => {
     const file = fileInput.files && fileInput.files[0];
+    fileInput.value = "";
     if (!file) return;
     if (file.size > MAX_FILE) {
-      fileStatus.textContent = `文件过大（${Math.round(file.size / 1024)} KB），请选择 2 MB 以内的文本文件。`;
+      fileStatus.textContent = `文件过大（${Math.round(file.size / 1048576)} MB），请选择 20 MB 以内的文件。`;
       return;
     }
-    const reader = new FileReader();
-    reader.addEventListener("load", () => {
-      textarea.value = String(reader.result || "").replace(/^\uFEFF/, "");
+    const body = new FormData();
+    body.append("file", file);
+    fileStatus.textContent = `正在读取 ${file.name}…`;
+    await run({ method: "POST", body }, (data) => {
+      textarea.value = String(data.text || "");
       sessionStorage.setItem(DRAFT_KEY, textarea.value);
       updateCount();
       fileStatus.textContent = `已读入 ${file.name}`;
-      textarea.focus();
-    });
-    reader.addEventListener("error", () => { fileStatus.textContent = `无法读取 ${file.name}`; });
-    reader.readAsText(file, "UTF-8");
-    fileInput.value = "";
+    }, () => { fileStatus.textContent = `无法读取 ${file.name}`; });
   });
 
   clearBtn.addEventListener("click", () => {
@@ -78,27 +80,30 @@ export async function linkPage(section, params, app) {
     textarea.focus();
   });
 
-  const run = async () => {
-    const text = textarea.value;
+  // run posts the draft (the box's text, or the request given) and shows
+  // the linked paragraphs; onData sees the response first, onError a failure.
+  const run = async (request, onData, onError) => {
     clear(result);
-    if (!text.trim()) {
-      result.append(alertBox("请先粘贴或打开一段文稿。"));
-      textarea.focus();
-      return;
+    if (!request) {
+      const text = textarea.value;
+      if (!text.trim()) {
+        result.append(alertBox("请先粘贴或打开一段文稿。"));
+        textarea.focus();
+        return;
+      }
+      request = { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text }) };
     }
     submit.disabled = true;
     result.setAttribute("aria-busy", "true");
     result.append(el("p", { className: "loading", role: "status", text: "正在逐段关联…" }));
     try {
-      const data = await fetchJSON("/api/link", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ text }),
-      });
+      const data = await fetchJSON("/api/link", request);
+      if (onData) onData(data);
       clear(result);
       live.textContent = renderResult(result, data);
       sessionStorage.setItem(RAN_KEY, "1");
     } catch (err) {
+      if (onError) onError(err);
       clear(result);
       live.textContent = "";
       result.append(alertBox(err.message));
