@@ -152,14 +152,10 @@ func uploadStatus(err error) int {
 	case errors.Is(err, corpus.ErrUnsupported):
 		return http.StatusUnsupportedMediaType
 	case errors.Is(err, corpus.ErrEncrypted), errors.Is(err, corpus.ErrEmpty), errors.Is(err, corpus.ErrNoText),
-		errors.Is(err, corpus.ErrNotText), errors.Is(err, kbase.ErrBadName):
+		errors.Is(err, corpus.ErrNotText), errors.Is(err, corpus.ErrCorrupt), errors.Is(err, kbase.ErrBadName):
 		return http.StatusUnprocessableEntity
 	}
-	var perr interface{ Unwrap() error }
-	if errors.As(err, &perr) {
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusInternalServerError
+	return http.StatusInternalServerError // storing or indexing failed: not the file's fault
 }
 
 // deleteDocument answers DELETE /api/documents/:id.
