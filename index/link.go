@@ -27,7 +27,7 @@ const (
 	linkKeyTerms      = 10  // key terms of a paragraph that make its query
 	linkCandidates    = 30  // passages considered per paragraph
 	specificShare     = 0.1 // a word in at most this share of passages is specific
-	linkMinEvidence   = 2.0 // evidence a link needs (see linkEvidence)
+	linkMinEvidence   = 4.0 // evidence a link needs: about two specific words and a concept (README: how it was chosen)
 	linkMinSpecific   = 2   // and at least this many specific words or concepts
 	linkRelativeCut   = 0.5 // a further link needs this share of the best link's evidence
 	boostLinkConcept  = 0.6
