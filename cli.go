@@ -50,6 +50,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	size := fs.Int("size", 10, "返回条数（1–100）")
 	page := fs.Int("page", 1, "页码")
 	asJSON := fs.Bool("json", false, "以 JSON 输出")
+	explainScores := fs.Bool("explain", false, "输出前几条结果的打分明细（调试检索用）")
 	filters := map[string]*multiFlag{}
 	for _, f := range index.Facets {
 		filters[f] = &multiFlag{}
@@ -89,6 +90,14 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	defer kb.Close()
 	ix := kb.Index()
+	if *explainScores {
+		b, err := ix.ScoreExplanation(ctx, req.Query, req.Size)
+		if err != nil {
+			return err
+		}
+		_, err = stdout.Write(append(b, '\n'))
+		return err
+	}
 	res, err := ix.Search(ctx, req)
 	if err != nil {
 		return err

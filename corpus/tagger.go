@@ -119,9 +119,6 @@ func (t *Tagger) themes(title, body string) []string {
 	return rankKeys(scores)
 }
 
-// ThemesOf scores free text against the ontology, as Tag does for a passage.
-func (t *Tagger) ThemesOf(text string) []string { return t.themes("", text) }
-
 // rankKeys returns the keys by descending value, ties by name.
 func rankKeys(m map[string]int) []string {
 	out := make([]string, 0, len(m))

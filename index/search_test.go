@@ -2,6 +2,7 @@ package index_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"html"
 	"regexp"
@@ -210,5 +211,26 @@ func TestCitedPoliciesAreFacetsAndFilters(t *testing.T) {
 		if !slices.Contains(h.Passage.Policies, policy) || !strings.Contains(h.Passage.Text, "《"+policy+"》") {
 			t.Errorf("%s does not cite %s", h.Passage.ID, policy)
 		}
+	}
+}
+
+func TestScoreExplanation(t *testing.T) {
+	b, err := shared.ScoreExplanation(context.Background(), "写字楼", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits []struct {
+		ID          string          `json:"id"`
+		Score       float64         `json:"score"`
+		Explanation json.RawMessage `json:"explanation"`
+	}
+	if err := json.Unmarshal(b, &hits); err != nil || len(hits) != 2 {
+		t.Fatalf("explanation: %v %s", err, b)
+	}
+	if hits[0].Score <= 0 || !strings.Contains(string(hits[0].Explanation), "商务楼宇") {
+		t.Errorf("the breakdown does not show the expansion that matched: %.300s", hits[0].Explanation)
+	}
+	if _, err := shared.ScoreExplanation(context.Background(), "", 2); err == nil {
+		t.Error("empty query explained")
 	}
 }

@@ -75,9 +75,6 @@ type Tokenizer struct {
 	mode Mode
 }
 
-// NewTokenizer returns a bleve tokenizer over s.
-func NewTokenizer(s *Segmenter, mode Mode) *Tokenizer { return &Tokenizer{seg: s, mode: mode} }
-
 // Tokenize implements analysis.Tokenizer with byte offsets into input.
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	toks := t.seg.Tokens(input, t.mode)
