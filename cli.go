@@ -37,6 +37,23 @@ func indexCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	return nil
 }
 
+// parseInterleaved parses flags that may stand before, between or after
+// the positional arguments (kb search 楼宇经济 --json), which the flag
+// package alone stops at, and returns the positional arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, errUsage
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			positional, args = append(positional, args[0]), args[1:]
+		}
+	}
+	return positional, nil
+}
+
 // multiFlag collects a repeatable flag.
 type multiFlag []string
 
@@ -56,17 +73,9 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		filters[f] = &multiFlag{}
 		fs.Var(filters[f], f, "按"+facetLabel[f]+"筛选（可重复）")
 	}
-	// Accept the query before or after the flags.
-	var query []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return errUsage
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			query = append(query, args[0])
-			args = args[1:]
-		}
+	query, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
 	}
 	// 0 means "not set" to Validate; on the command line it was set, and is wrong.
 	if *size == 0 {

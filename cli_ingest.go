@@ -25,16 +25,9 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "./data", "数据目录")
-	// Flags may come before or after the files.
-	var paths []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return errUsage
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			paths, args = append(paths, args[0]), args[1:]
-		}
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(paths) == 0 {
 		return errors.New("请指定要收录的文件或目录：kb ingest 文件或目录…")

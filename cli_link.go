@@ -24,22 +24,16 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	data := fs.String("data", "./data", "数据目录")
 	format := fs.String("format", "md", "输出格式：md、html、docx 或 json")
 	out := fs.String("out", "", "输出文件（docx 必须指定；其他格式默认输出到屏幕）")
-	var file string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return errUsage
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			if file != "" {
-				return errors.New("一次只能关联一个文件")
-			}
-			file, args = args[0], args[1:]
-		}
-	}
-	if file == "" {
+	files, err := parseInterleaved(fs, args)
+	switch {
+	case err != nil:
+		return err
+	case len(files) == 0:
 		return errors.New("请指定草稿文件：kb link 文件 [--format md|html|docx|json]")
+	case len(files) > 1:
+		return errors.New("一次只能关联一个文件")
 	}
+	file := files[0]
 	switch *format {
 	case "md", "html", "json":
 	case "docx":
