@@ -15,7 +15,7 @@ import (
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/export"
-	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/relate"
 )
 
 func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
@@ -57,7 +57,7 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	}
 	defer kb.Close()
 	ix := kb.Index()
-	paras, err := ix.Link(ctx, text)
+	paras, err := kb.Relate().Link(ctx, text)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 		defer f.Close()
 		w = f
 	}
-	cite := func(l index.Link) string { return ix.Library().Citation(l.Passage) }
+	cite := func(l relate.Link) string { return ix.Library().Citation(l.Passage) }
 	ex := export.FromLinks(paras, cite)
 	switch *format {
 	case "md":

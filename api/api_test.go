@@ -57,8 +57,13 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer ix.Close()
+	rel, err := parts.Relate(ix)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "Relate:", err)
+		return 1
+	}
 	srv := api.New(api.Options{Logger: quietLog, UI: webui.FS()})
-	srv.SetIndex(ix)
+	srv.SetIndex(ix, rel)
 	ts = httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	return m.Run()

@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/shanxi-sme/kb/corpus"
-	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/relate"
 )
 
 // Limits of a link request: the draft's characters, and an uploaded draft file.
@@ -34,8 +34,7 @@ type linkJSON struct {
 	Score    float64  `json:"score"`
 	Terms    []string `json:"terms"`
 	Concepts []string `json:"concepts"`
-	Themes   []string `json:"themes"`
-	Places   []string `json:"places"`
+	Places   []string `json:"places"` // the case's county, named by the paragraph beside topical evidence
 }
 
 type caseRef struct {
@@ -68,9 +67,8 @@ func (s *Server) link(c *gin.Context) {
 	if !ok {
 		return
 	}
-	ix := s.index()
-	paras, err := ix.Link(c.Request.Context(), text)
-	if errors.Is(err, index.ErrBadRequest) {
+	paras, err := s.relate().Link(c.Request.Context(), text)
+	if errors.Is(err, relate.ErrBadRequest) {
 		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
 		return
 	}
@@ -184,14 +182,14 @@ func jsonProblem(err error) string {
 	return "格式错误"
 }
 
-func toLinkBody(s *Server, text string, paras []index.LinkedParagraph) linkBody {
+func toLinkBody(s *Server, text string, paras []relate.Paragraph) linkBody {
 	lib := s.index().Library()
 	out := linkBody{Text: text, Paragraphs: []paragraphJSON{}}
 	for _, p := range paras {
 		pj := paragraphJSON{Index: p.Index, Start: p.Start, End: p.End, Text: p.Text, Links: []linkJSON{}}
 		for _, l := range p.Links {
 			lj := linkJSON{ID: l.Passage.ID, Title: l.Passage.Title, Citation: lib.Citation(l.Passage), Score: l.Score,
-				Terms: nonNil(l.Terms), Concepts: nonNil(l.Concepts), Themes: nonNil(l.Themes), Places: nonNil(l.Places)}
+				Terms: nonNil(l.Terms), Concepts: nonNil(l.Concepts), Places: nonNil(l.Places)}
 			if len(l.Passage.Counties) > 0 {
 				lj.County = l.Passage.Counties[0]
 			}

@@ -68,7 +68,7 @@ func (s *Server) search(c *gin.Context) {
 	body := searchBody{Query: req.Query, Total: res.Total, Passages: res.Passages, Group: req.Group,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
 		Hits: []hitJSON{}, Facets: res.Facets, Indicators: []indicatorJSON{}}
-	for _, in := range ix.IndicatorsFor(req.Query) {
+	for _, in := range s.relate().IndicatorsFor(req.Query) {
 		body.Indicators = append(body.Indicators, toIndicatorJSON(in))
 	}
 	for _, h := range res.Hits {

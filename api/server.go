@@ -13,12 +13,14 @@ import (
 
 	"github.com/shanxi-sme/kb/index"
 	"github.com/shanxi-sme/kb/kbase"
+	"github.com/shanxi-sme/kb/relate"
 )
 
 // Server answers HTTP requests. It starts before the index is ready (so a
 // load balancer can see it starting) and serves searches once SetIndex is called.
 type Server struct {
 	ix         atomic.Pointer[index.Index]
+	rel        atomic.Pointer[relate.Engine] // set with ix
 	kb         atomic.Pointer[kbase.KB] // nil: read-only (no ingestion)
 	adminToken string
 	readToken  string
@@ -67,12 +69,17 @@ func New(opts Options) *Server {
 	return s
 }
 
-// SetIndex makes the server ready to answer searches (read-only).
-func (s *Server) SetIndex(ix *index.Index) { s.ix.Store(ix) }
+// SetIndex makes the server ready to answer searches (read-only); rel
+// answers the relatedness questions (links, similar practices) over ix.
+func (s *Server) SetIndex(ix *index.Index, rel *relate.Engine) {
+	s.rel.Store(rel)
+	s.ix.Store(ix)
+}
 
 // SetKB makes the server ready, with ingestion and deletion of documents.
 func (s *Server) SetKB(kb *kbase.KB) {
 	s.kb.Store(kb)
+	s.rel.Store(kb.Relate())
 	s.ix.Store(kb.Index())
 }
 
@@ -112,3 +119,5 @@ func (s *Server) requireIndex(c *gin.Context) {
 }
 
 func (s *Server) index() *index.Index { return s.ix.Load() }
+
+func (s *Server) relate() *relate.Engine { return s.rel.Load() }

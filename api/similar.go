@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/relate"
 )
 
 type similarJSON struct {
@@ -33,12 +33,12 @@ func (s *Server) similar(c *gin.Context) {
 		size = 5
 	}
 	ix := s.index()
-	hits, err := ix.Similar(c.Request.Context(), c.Param("id"), size)
+	hits, err := s.relate().Similar(c.Request.Context(), c.Param("id"), size)
 	switch {
-	case errors.Is(err, index.ErrNotFound):
+	case errors.Is(err, relate.ErrNotFound):
 		fail(c, http.StatusNotFound, "没有编号为 %q 的文段", c.Param("id"))
 		return
-	case errors.Is(err, index.ErrBadRequest):
+	case errors.Is(err, relate.ErrBadRequest):
 		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
 		return
 	case err != nil:

@@ -4,7 +4,10 @@
 package export
 
 import (
-	"github.com/shanxi-sme/kb/index"
+	"slices"
+	"strings"
+
+	"github.com/shanxi-sme/kb/relate"
 )
 
 // Note is one citation attached to a paragraph.
@@ -20,16 +23,33 @@ type Paragraph struct {
 }
 
 // FromLinks turns linked paragraphs into export paragraphs; cite names a passage.
-func FromLinks(paras []index.LinkedParagraph, cite func(index.Link) string) []Paragraph {
+func FromLinks(paras []relate.Paragraph, cite func(relate.Link) string) []Paragraph {
 	out := make([]Paragraph, len(paras))
 	for i, p := range paras {
 		out[i].Text = p.Text
 		for _, l := range p.Links {
-			terms := append(append([]string{}, l.Concepts...), l.Terms...)
-			if len(terms) > 5 {
-				terms = terms[:5]
-			}
+			terms := evidenceTerms(append(append([]string{}, l.Concepts...), l.Terms...), 5)
 			out[i].Notes = append(out[i].Notes, Note{Citation: cite(l), Terms: terms})
+		}
+	}
+	return out
+}
+
+// evidenceTerms lists what a link rests on for the reader: each wording
+// once, and no word that a longer listed word contains (楼宇 beside
+// 楼宇经济), at most n.
+func evidenceTerms(terms []string, n int) []string {
+	var out []string
+	for i, t := range terms {
+		redundant := slices.Contains(terms[:i], t)
+		for _, u := range terms {
+			redundant = redundant || (u != t && strings.Contains(u, t))
+		}
+		if !redundant {
+			out = append(out, t)
+		}
+		if len(out) == n {
+			break
 		}
 	}
 	return out

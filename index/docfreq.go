@@ -11,23 +11,35 @@ import (
 // 高新技术企业. The whole term still counts; only the loose part goes.
 const maxSubwordShare = 0.2
 
-// docFreq returns how many passages contain term in field.
-func (ix *Index) docFreq(ctx context.Context, field, term string) (uint64, error) {
+// DocFreqs returns how many passages contain each of terms as a word,
+// and how many passages there are, read from one snapshot of the index.
+func (ix *Index) DocFreqs(ctx context.Context, terms []string) (map[string]uint64, uint64, error) {
+	total, err := ix.bleve.DocCount()
+	if err != nil {
+		return nil, 0, fmt.Errorf("count passages: %w", err)
+	}
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
-		return 0, fmt.Errorf("index internals: %w", err)
+		return nil, 0, fmt.Errorf("index internals: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return 0, fmt.Errorf("index reader: %w", err)
+		return nil, 0, fmt.Errorf("index reader: %w", err)
 	}
 	defer r.Close()
-	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
-	if err != nil {
-		return 0, fmt.Errorf("term reader %s:%s: %w", field, term, err)
+	out := make(map[string]uint64, len(terms))
+	for _, t := range terms {
+		if _, done := out[t]; done {
+			continue
+		}
+		tfr, err := r.TermFieldReader(ctx, []byte(t), FieldText, false, false, false)
+		if err != nil {
+			return nil, 0, fmt.Errorf("term reader %s: %w", t, err)
+		}
+		out[t] = tfr.Count()
+		_ = tfr.Close()
 	}
-	defer tfr.Close()
-	return tfr.Count(), nil
+	return out, total, nil
 }
 
 // Shares of passages above which a query part is too common to select:

@@ -36,24 +36,3 @@ func FuzzSearch(f *testing.F) {
 	})
 }
 
-// FuzzLink feeds arbitrary drafts to the linker.
-func FuzzLink(f *testing.F) {
-	for _, s := range []string{"长治高新区推出知识产权质押贷款。\n\n今天天气很好。", "\n\n\n", "《》《", "\xff"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		paras, err := shared.Link(context.Background(), text)
-		if err != nil {
-			if !errors.Is(err, index.ErrBadRequest) {
-				t.Fatalf("link %q: %v", text, err)
-			}
-			return
-		}
-		runes := []rune(text)
-		for _, p := range paras {
-			if p.Start < 0 || p.End > len(runes) || p.Start > p.End || string(runes[p.Start:p.End]) != p.Text {
-				t.Fatalf("paragraph %d offsets %d:%d wrong for %q", p.Index, p.Start, p.End, text)
-			}
-		}
-	})
-}

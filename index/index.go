@@ -307,5 +307,8 @@ func openExisting(path string) (bleve.Index, error) {
 // ErrBadRequest marks errors caused by the caller's input.
 var ErrBadRequest = errors.New("bad request")
 
+// ErrNotFound is returned for an unknown document.
+var ErrNotFound = errors.New("not found")
+
 // Themes returns the theme ontology the index recognises in queries.
 func (ix *Index) Themes() *corpus.Ontology { return ix.themes }

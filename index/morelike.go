@@ -2,39 +2,54 @@ package index
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/shanxi-sme/kb/corpus"
 )
 
-// profile is what a text is about, as similar practices and draft linking
-// compare it: its key terms, the concepts it names and its themes.
-type profile struct {
-	keys       []keyTerm
-	concepts   map[string]bool
-	themes     []string
-	themeField string  // FieldTheme or FieldCaseTheme
-	conceptW   float64 // boost of a concept's wording
-	themeW     float64 // boost of a shared theme
+// LikeQuery is a text described by what it is about, for finding the
+// passages that share it (more-like-this): weighted key words, the
+// wordings of the concepts it names, and its themes. The caller chooses
+// the words and weights (see package relate); the index only retrieves.
+type LikeQuery struct {
+	Terms    []WeightedTerm // key words, matched as indexed words
+	Phrases  []WeightedTerm // wordings matched as phrases (a concept's terms)
+	Themes   []string       // themes, matched on the passage's or its case's tags
+	ThemeW   float64        // boost of a shared theme
+	CaseOnly bool           // themes match FieldCaseTheme instead of FieldTheme
 }
 
-// moreLike returns the passages (indicator tables aside) that share most
-// of a profile, best first, with match locations; nil when the profile is empty.
-func (ix *Index) moreLike(ctx context.Context, p profile, size int) (search.DocumentMatchCollection, error) {
+// WeightedTerm is a word or phrase with its boost.
+type WeightedTerm struct {
+	Term   string
+	Weight float64
+}
+
+// Candidate is a passage found by MoreLike.
+type Candidate struct {
+	ID    string
+	Score float64
+}
+
+// MoreLike returns up to size passages (indicator tables aside) that share
+// most of q, best first; nil when q is empty.
+func (ix *Index) MoreLike(ctx context.Context, q LikeQuery, size int) ([]Candidate, error) {
 	var should []query.Query
-	for _, k := range p.keys {
-		should = append(should, termQuery(FieldText, k.term, k.weight))
+	for _, t := range q.Terms {
+		should = append(should, termQuery(FieldText, t.Term, t.Weight))
 	}
-	for _, c := range sortedKeys(p.concepts) {
-		for _, term := range ix.conceptTerms(c) {
-			should = append(should, phraseQuery(term, p.conceptW))
-		}
+	for _, p := range q.Phrases {
+		should = append(should, phraseQuery(p.Term, p.Weight))
 	}
-	for _, th := range p.themes {
-		should = append(should, termQuery(p.themeField, th, p.themeW))
+	field := FieldTheme
+	if q.CaseOnly {
+		field = FieldCaseTheme
+	}
+	for _, th := range q.Themes {
+		should = append(should, termQuery(field, th, q.ThemeW))
 	}
 	if len(should) == 0 {
 		return nil, nil
@@ -43,10 +58,13 @@ func (ix *Index) moreLike(ctx context.Context, p profile, size int) (search.Docu
 	bq.AddShould(should...)
 	bq.AddMustNot(termQuery(FieldKind, string(corpus.KindIndicator), 1))
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-	req.IncludeLocations = true
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("more like this: %w", err)
 	}
-	return res.Hits, nil
+	out := make([]Candidate, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, Candidate{ID: h.ID, Score: h.Score})
+	}
+	return out, nil
 }

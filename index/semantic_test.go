@@ -127,25 +127,6 @@ func TestFillerWordsDoNotScore(t *testing.T) {
 	}
 }
 
-func TestIndicatorQuestions(t *testing.T) {
-	tests := []struct{ q, want string }{
-		{"高新技术企业最多的县", "高新技术企业"},
-		{"各县小升规数量", "小升规"},
-		{"非煤工业比重排名", "非煤工业"},
-	}
-	for _, tt := range tests {
-		got := shared.IndicatorsFor(tt.q)
-		if len(got) == 0 || !strings.Contains(got[0].Name, tt.want) {
-			t.Errorf("%s: indicators %v, want %s first", tt.q, names(got), tt.want)
-		}
-	}
-	for _, q := range []string{"楼宇经济", "光伏", "人才引进"} {
-		if got := shared.IndicatorsFor(q); len(got) != 0 {
-			t.Errorf("%s is no indicator question but got %v", q, names(got))
-		}
-	}
-}
-
 func TestGroupByCase(t *testing.T) {
 	ctx := context.Background()
 	flat, err := shared.Search(ctx, index.Request{Query: "楼宇经济", Size: 20})
@@ -181,41 +162,6 @@ func TestGroupByCase(t *testing.T) {
 	}
 }
 
-func TestSimilarComesFromOtherCounties(t *testing.T) {
-	ctx := context.Background()
-	// The 小升规 measure of 文水县 should lead to other counties' 小升规 work.
-	var src *corpus.Passage
-	for _, p := range shared.Library().Passages() {
-		if p.Case != nil && p.Case.County == "文水县" && strings.HasPrefix(p.Label, "一是") {
-			src = p
-		}
-	}
-	if src == nil {
-		t.Fatal("文水县's first measure not found")
-	}
-	hits, err := shared.Similar(ctx, src.ID, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(hits) == 0 {
-		t.Fatal("no similar practices")
-	}
-	for _, h := range hits {
-		if slices.Contains(h.Passage.Counties, "文水县") || h.Passage.ID == src.ID {
-			t.Errorf("similar result %s is from the same county", h.Passage.ID)
-		}
-		if len(h.Terms) == 0 && len(h.Concepts) == 0 {
-			t.Errorf("similar result %s shares nothing it can name", h.Passage.ID)
-		}
-	}
-	if _, err := shared.Similar(ctx, "no-such-id", 5); err == nil {
-		t.Error("unknown id: no error")
-	}
-	if _, err := shared.Similar(ctx, src.ID, 0); err == nil {
-		t.Error("size 0: no error")
-	}
-}
-
 func hasMatch(ms []index.Match, want index.Match) bool {
 	for _, m := range ms {
 		if m.Term == want.Term && m.Kind == want.Kind {
@@ -225,10 +171,3 @@ func hasMatch(ms []index.Match, want index.Match) bool {
 	return false
 }
 
-func names(ins []corpus.IndicatorInDoc) []string {
-	var out []string
-	for _, in := range ins {
-		out = append(out, in.Name)
-	}
-	return out
-}

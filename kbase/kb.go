@@ -15,6 +15,7 @@ import (
 	"github.com/shanxi-sme/kb/docstore"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/relate"
 )
 
 // Errors of ingestion and deletion that are the caller's to fix.
@@ -30,8 +31,9 @@ var (
 type KB struct {
 	parts *Parts
 	store *docstore.Store
-	index *index.Index
-	log   *slog.Logger
+	index  *index.Index
+	relate *relate.Engine
+	log    *slog.Logger
 	mu    sync.Mutex // one ingestion or deletion at a time
 }
 
@@ -70,8 +72,16 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 	if err != nil {
 		return nil, err
 	}
-	return &KB{parts: p, store: store, index: ix, log: log}, nil
+	rel, err := p.Relate(ix)
+	if err != nil {
+		_ = ix.Close()
+		return nil, err
+	}
+	return &KB{parts: p, store: store, index: ix, relate: rel, log: log}, nil
 }
+
+// Relate returns the relatedness engine over the index.
+func (kb *KB) Relate() *relate.Engine { return kb.relate }
 
 // Index returns the search index.
 func (kb *KB) Index() *index.Index { return kb.index }

@@ -17,7 +17,9 @@ import (
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/relate"
 	"github.com/shanxi-sme/kb/segment"
+	"github.com/shanxi-sme/kb/specificity"
 )
 
 // Parts are the loaded, read-only components of the knowledge base.
@@ -28,6 +30,8 @@ type Parts struct {
 	Tagger    *corpus.Tagger
 	Library   *corpus.Library
 	Segmenter *segment.Segmenter
+	// Specificity tells telling words from ordinary ones for relatedness.
+	Specificity *specificity.Model
 }
 
 // Load reads the embedded gazetteer, ontology and corpus and builds the
@@ -56,7 +60,19 @@ func Load() (*Parts, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load segmenter: %w", err)
 	}
-	return &Parts{Places: places, Themes: themes, Concepts: concepts, Tagger: tagger, Library: corpus.NewLibrary(docs), Segmenter: seg}, nil
+	spec, err := specificity.Default()
+	if err != nil {
+		return nil, fmt.Errorf("load term specificity: %w", err)
+	}
+	return &Parts{Places: places, Themes: themes, Concepts: concepts, Tagger: tagger, Library: corpus.NewLibrary(docs),
+		Segmenter: seg, Specificity: spec}, nil
+}
+
+// Relate returns the relatedness engine (linking, similar practices,
+// indicator questions) over ix.
+func (p *Parts) Relate(ix *index.Index) (*relate.Engine, error) {
+	return relate.New(relate.Config{Index: ix, Segmenter: p.Segmenter, Concepts: p.Concepts, Places: p.Places,
+		Themes: p.Themes, Specificity: p.Specificity})
 }
 
 // OpenIndex opens (building if needed) the lexical index under dataDir/index.

@@ -1,0 +1,86 @@
+package relate
+
+import (
+	"math"
+	"sort"
+)
+
+// Evidence is what two texts share, weighed: the specific words, the
+// concepts, and the places (which count only beside topical evidence).
+type Evidence struct {
+	Terms    []string // shared words, most telling first
+	Concepts []string // shared concepts
+	Places   []string // counties both name
+	Topic    float64  // weight of the shared words and concepts
+	Items    int      // shared words of weight ≥ strongTerm, and concepts
+	Score    float64  // Topic plus the place bonus
+}
+
+// Weights of evidence.
+const (
+	strongTerm   = 0.5 // a word at least this specific is an item of evidence
+	minShownTerm = 0.2 // words below this are not worth showing as shared
+	maxTFGain    = 2.5
+)
+
+// tfGain dampens repetition: a word said five times is not five times the evidence.
+func tfGain(tf float64) float64 {
+	if tf < 1 {
+		return tf
+	}
+	return math.Min(1+math.Log(tf), maxTFGain)
+}
+
+// compare weighs what a shares with b; w holds the words' specificity,
+// conceptW the weight of a shared concept.
+func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
+	var ev Evidence
+	type shared struct {
+		term string
+		v    float64
+	}
+	var terms []shared
+	for t, tfa := range a.terms {
+		tfb, ok := b.terms[t]
+		if !ok {
+			continue
+		}
+		wt := w[t]
+		if wt <= 0 {
+			continue
+		}
+		v := wt * math.Min(tfa, 1) * tfGain(tfb)
+		ev.Topic += v
+		if wt >= strongTerm && tfa >= 1 && tfb >= 1 {
+			ev.Items++
+		}
+		if wt >= minShownTerm {
+			terms = append(terms, shared{t, v})
+		}
+	}
+	sort.Slice(terms, func(i, j int) bool {
+		if terms[i].v != terms[j].v {
+			return terms[i].v > terms[j].v
+		}
+		return terms[i].term < terms[j].term
+	})
+	for _, t := range terms {
+		ev.Terms = append(ev.Terms, t.term)
+	}
+	for _, c := range sortedKeys(a.concepts) {
+		sb, ok := b.concepts[c]
+		if !ok {
+			continue
+		}
+		ev.Concepts = append(ev.Concepts, c)
+		ev.Topic += conceptW * math.Min(a.concepts[c], sb)
+		ev.Items++
+	}
+	for _, c := range sortedKeys(a.counties) {
+		if b.counties[c] {
+			ev.Places = append(ev.Places, c)
+		}
+	}
+	ev.Score = ev.Topic
+	return ev
+}
