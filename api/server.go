@@ -21,7 +21,7 @@ import (
 type Server struct {
 	ix         atomic.Pointer[index.Index]
 	rel        atomic.Pointer[relate.Engine] // set with ix
-	kb         atomic.Pointer[kbase.KB] // nil: read-only (no ingestion)
+	kb         atomic.Pointer[kbase.KB]      // nil: read-only (no ingestion)
 	adminToken string
 	readToken  string
 	// apiMiddleware runs before every /api handler (timeouts, rate limits).

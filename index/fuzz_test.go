@@ -35,4 +35,3 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
-

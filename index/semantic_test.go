@@ -170,4 +170,3 @@ func hasMatch(ms []index.Match, want index.Match) bool {
 	}
 	return false
 }
-

@@ -29,12 +29,12 @@ var (
 // KB is the running knowledge base: the loaded parts, the originals of the
 // documents users brought, and the index over both and the embedded corpus.
 type KB struct {
-	parts *Parts
-	store *docstore.Store
+	parts  *Parts
+	store  *docstore.Store
 	index  *index.Index
 	relate *relate.Engine
 	log    *slog.Logger
-	mu    sync.Mutex // one ingestion or deletion at a time
+	mu     sync.Mutex // one ingestion or deletion at a time
 }
 
 // Open opens the knowledge base under dataDir: the stored documents are
