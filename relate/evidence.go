@@ -69,7 +69,9 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 	}
 	for _, c := range sortedKeys(a.concepts) {
 		sb, ok := b.concepts[c]
-		if !ok {
+		if !ok || sameWording(a.wording[c], b.wording[c]) {
+			// Both say it in the same words: that evidence is counted as
+			// shared words already; a concept adds only a paraphrase.
 			continue
 		}
 		ev.Concepts = append(ev.Concepts, c)
@@ -83,4 +85,14 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 	}
 	ev.Score = ev.Topic
 	return ev
+}
+
+// sameWording reports whether two texts name a concept with a wording in common.
+func sameWording(a, b map[string]bool) bool {
+	for w := range a {
+		if b[w] {
+			return true
+		}
+	}
+	return false
 }

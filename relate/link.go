@@ -41,20 +41,20 @@ type LinkParams struct {
 	Candidates  int     // passages retrieved per paragraph
 	MinKeyTerm  float64 // specificity a word needs to find candidates
 	CandConcept float64 // boost of a concept's wording when finding candidates
-	// A case that at least TopicParas paragraphs link to is a topic of the
-	// draft; its weaker evidence in other paragraphs (a score of at least
-	// TopicThreshold) then suffices, as a reader who knows what the draft
-	// is about would read those paragraphs.
+	// A case that is the best candidate of at least TopicParas paragraphs,
+	// each time on specific evidence scoring at least TopicThreshold, is a
+	// topic of the draft; such evidence then suffices for it in any
+	// paragraph, as a reader who knows what the draft is about reads it.
 	TopicParas     int
 	TopicThreshold float64
 }
 
 // DefaultLinkParams are the thresholds in use.
 var DefaultLinkParams = LinkParams{
-	Threshold: 2.5, MinItems: 2, Margin: 0.8, MaxLinks: 3, WholeShare: 0.7,
+	Threshold: 3.0, MinItems: 1, Margin: 0.6, MaxLinks: 3, WholeShare: 0.3,
 	ConceptW: 0.6, PlaceW: 0.5, PlaceTopic: 1.0, MinHan: 8,
 	KeyTerms: 12, Candidates: 40, MinKeyTerm: 0.3, CandConcept: 0.6,
-	TopicParas: 2, TopicThreshold: 0.5,
+	TopicParas: 2, TopicThreshold: 1.0,
 }
 
 // Paragraph is one paragraph of a draft with its suggested links.
@@ -139,8 +139,8 @@ func (lp LinkParams) DecideAll(cands [][]Link) [][]Link {
 	count := map[string]int{}
 	for i, c := range cands {
 		out[i] = lp.Decide(c, nil)
-		for _, l := range out[i] {
-			count[unitKey(l.Passage)]++
+		if len(c) > 0 && c[0].Items >= 1 && c[0].Score >= lp.TopicThreshold {
+			count[unitKey(c[0].Passage)]++
 		}
 	}
 	topics := map[string]bool{}

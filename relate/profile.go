@@ -19,6 +19,7 @@ type profile struct {
 	terms    map[string]float64 // word -> occurrences (a sub-word counts half)
 	pos      map[string]float64 // word -> specificity.POSFactor of its tag
 	concepts map[string]float64 // concept (preferred term) -> strength of the wording found
+	wording  map[string]map[string]bool // concept -> the wordings of it found
 	counties map[string]bool    // counties and zones named (standard names)
 }
 
@@ -29,7 +30,7 @@ const (
 )
 
 func (e *Engine) profileOf(text string) *profile {
-	p := &profile{terms: map[string]float64{}, pos: map[string]float64{}, concepts: map[string]float64{}, counties: map[string]bool{}}
+	p := &profile{terms: map[string]float64{}, pos: map[string]float64{}, concepts: map[string]float64{}, wording: map[string]map[string]bool{}, counties: map[string]bool{}}
 	for _, t := range e.seg.Tokens([]byte(text), segment.WithSubwords) {
 		w := strings.ToLower(t.Term)
 		if utf8.RuneCountInString(w) < 2 || isNumeric(w) {
@@ -51,9 +52,14 @@ func (e *Engine) profileOf(text string) *profile {
 			if ct.Relation == corpus.RelNear {
 				s = nearConcept
 			}
-			if s > p.concepts[ct.Concept.Preferred] {
-				p.concepts[ct.Concept.Preferred] = s
+			c := ct.Concept.Preferred
+			if s > p.concepts[c] {
+				p.concepts[c] = s
 			}
+			if p.wording[c] == nil {
+				p.wording[c] = map[string]bool{}
+			}
+			p.wording[c][strings.ToLower(m.Term)] = true
 		}
 	}
 	for _, pl := range e.places.Find(text) {

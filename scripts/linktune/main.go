@@ -128,7 +128,7 @@ func run(folder string) error {
 						return err
 					}
 				}
-				for _, th := range []float64{1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6} {
+				for _, th := range []float64{1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4} {
 					for _, items := range []int{1, 2, 3} {
 						for _, margin := range []float64{0.4, 0.5, 0.6, 0.7, 0.8} {
 							for _, topic := range []float64{0.5, 1, 1.5, 100} {
