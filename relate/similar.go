@@ -30,7 +30,7 @@ type SimilarParams struct {
 
 // DefaultSimilarParams are the thresholds in use.
 var DefaultSimilarParams = SimilarParams{
-	Threshold: 2.5, MinItems: 2, ConceptW: 1.0, KeyTerms: 16, MinKeyTerm: 0.3, Candidates: 60,
+	Threshold: 0.9, MinItems: 1, ConceptW: 0.6, KeyTerms: 16, MinKeyTerm: 0.3, Candidates: 60,
 }
 
 // SimilarHit is a passage like another one, with what they share.
@@ -67,6 +67,8 @@ func (e *Engine) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 		if sharesAny(u.counties, src.Counties) || slices.Contains(u.passages, src) {
 			continue
 		}
+		// Practices are compared measure by measure: the closest passage of
+		// each case stands for it.
 		best := SimilarHit{}
 		for i, part := range u.parts {
 			ev := compare(prof, part, w, sp.ConceptW)
