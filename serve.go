@@ -34,11 +34,15 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	fs.IntVar(&emb.Dimensions, "embed-dim", emb.Dimensions, "向量维数（KB_EMBED_DIM），0 表示按服务返回")
 	fs.IntVar(&emb.BatchSize, "embed-batch", emb.BatchSize, "每批向量化的文段数（KB_EMBED_BATCH）")
 	fs.DurationVar(&emb.Timeout, "embed-timeout", emb.Timeout, "单次向量请求超时（KB_EMBED_TIMEOUT）")
+	fusion := fusionFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve 不接受位置参数：%v", fs.Args())
+	}
+	if err := fusion.err(); err != nil {
+		return err
 	}
 	if os.Getenv("GOGC") == "" {
 		// The heap is mostly the dictionary and the index's caches, which
@@ -77,6 +81,9 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 		return err
 	}
 	defer kb.Close()
+	if err := kb.Index().SetFusion(fusion.Fusion); err != nil {
+		return fmt.Errorf("apply fusion settings: %w", err)
+	}
 	srv.SetKB(kb)
 	if *adminToken == "" {
 		log.Info("no admin token: uploads and deletions are off")
