@@ -44,7 +44,7 @@ type Fusion struct {
 // Defaults of the fusion, chosen by measurement (README, 向量检索).
 const (
 	DefaultSemanticRatio = 0.3
-	DefaultMinSimilarity = 0.35
+	DefaultMinSimilarity = 0.45
 	DefaultRelativeFloor = 0.8
 )
 

@@ -60,7 +60,9 @@ func Concept(t *corpus.Thesaurus, corpusTexts []string) Model {
 	for i, c := range t.Concepts() {
 		index[c] = i
 	}
-	dim := len(index) + 1
+	const residual = 64 // dimensions of hashed bigrams, the text's own direction
+	dim := len(index) + residual
+	hashed := Bigram(residual).Embed
 	counts := func(text string) []float32 {
 		v := make([]float32, dim)
 		for _, m := range t.Find(text) {
@@ -74,10 +76,10 @@ func Concept(t *corpus.Thesaurus, corpusTexts []string) Model {
 		}
 		return v
 	}
-	idf := make([]float32, dim)
-	df := make([]int, dim)
+	idf := make([]float32, len(index))
+	df := make([]int, len(index))
 	for _, text := range corpusTexts {
-		for i, x := range counts(text) {
+		for i, x := range counts(text)[:len(index)] {
 			if x > 0 {
 				df[i]++
 			}
@@ -92,12 +94,29 @@ func Concept(t *corpus.Thesaurus, corpusTexts []string) Model {
 	}
 	return Model{Name: "concepts", Dim: dim, Embed: func(text string) []float32 {
 		v := counts(text)
+		var norm float64
 		for i, x := range v {
 			if x > 0 {
 				v[i] = (1 + float32(math.Log(float64(x)))) * idf[i]
+				norm += float64(v[i]) * float64(v[i])
 			}
 		}
-		return nonZero(v)
+		// A text without concepts still has a direction of its own (its
+		// bigrams), never shared by every other such text; with concepts
+		// the bigrams are a faint tenth of the vector.
+		r := hashed(text)
+		var rnorm float64
+		for _, x := range r {
+			rnorm += float64(x) * float64(x)
+		}
+		scale := float32(1)
+		if norm > 0 {
+			scale = float32(0.1 * math.Sqrt(norm) / math.Sqrt(rnorm))
+		}
+		for i, x := range r {
+			v[len(index)+i] = x * scale
+		}
+		return v
 	}}
 }
 
