@@ -6,6 +6,7 @@
 //	kb search "查询词" [--county …] [--city …] [--theme …] [--kind …] [--size 10] [--json] [--data ./data]
 //	kb ingest FILE|DIR… [--data ./data]
 //	kb link FILE [--format md|html|docx|json] [--out FILE] [--data ./data]
+//	kb embed-check --embed-url URL --embed-model MODEL [--semantic-ratio R] [--data ./data]
 package main
 
 import (
@@ -26,6 +27,8 @@ const usage = `用法：
   kb ingest 文件或目录… [--data ./data]              收录文档（.txt .md .html .docx .pdf）
   kb link 草稿文件 [--format md|html|docx|json] [--out 输出文件] [--data ./data]
                                                       为草稿逐段关联知识库中的案例
+  kb embed-check --embed-url 地址 --embed-model 模型 [--semantic-ratio 0.3] [--data ./data]
+                                                      用内置问题检查向量模型对检索是否有帮助
   kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
                                                       对本机运行的服务做压力测试
 `
@@ -61,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return ingestCmd(ctx, args[1:], stdout, stderr, log)
 	case "link":
 		return linkCmd(ctx, args[1:], stdout, stderr, log)
+	case "embed-check":
+		return embedCheckCmd(ctx, args[1:], stdout, stderr, log)
 	case "load":
 		return loadCmd(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -28,17 +28,16 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	rateLimit := fs.Float64("rate-limit", 0, "每个客户端每秒最多请求数（0 表示不限）")
 	rateBurst := fs.Int("rate-burst", 0, "限流时允许的突发请求数（默认与每秒请求数相同）")
 	adminToken := fs.String("admin-token", os.Getenv("KB_ADMIN_TOKEN"), "管理令牌（或环境变量 KB_ADMIN_TOKEN）；设置后才能上传、删除文档")
-	emb := embedding.ConfigFromEnv(os.Getenv)
-	fs.StringVar(&emb.URL, "embed-url", emb.URL, "向量模型服务地址（OpenAI 兼容 /v1/embeddings，可用环境变量 KB_EMBED_URL）；不设则只用关键词检索")
-	fs.StringVar(&emb.Model, "embed-model", emb.Model, "向量模型名称（KB_EMBED_MODEL），如 bge-m3")
-	fs.IntVar(&emb.Dimensions, "embed-dim", emb.Dimensions, "向量维数（KB_EMBED_DIM），0 表示按服务返回")
-	fs.IntVar(&emb.BatchSize, "embed-batch", emb.BatchSize, "每批向量化的文段数（KB_EMBED_BATCH）")
-	fs.DurationVar(&emb.Timeout, "embed-timeout", emb.Timeout, "单次向量请求超时（KB_EMBED_TIMEOUT）")
+	emb := embedFlags(fs)
+	fusion := fusionFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("serve 不接受位置参数：%v", fs.Args())
+	}
+	if err := fusion.err(); err != nil {
+		return err
 	}
 	if os.Getenv("GOGC") == "" {
 		// The heap is mostly the dictionary and the index's caches, which
@@ -71,12 +70,15 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 			return fmt.Errorf("向量检索设置有误：%w", err)
 		}
 	}
-	kb, err := openKB(ctx, *data, log, emb, *synthN) // the API key comes only from KB_EMBED_KEY, never a flag
+	kb, err := openKB(ctx, *data, log, *emb, *synthN) // the API key comes only from KB_EMBED_KEY, never a flag
 	if err != nil {
 		_ = httpSrv.Close()
 		return err
 	}
 	defer kb.Close()
+	if err := kb.Index().SetFusion(fusion.Fusion); err != nil {
+		return fmt.Errorf("apply fusion settings: %w", err)
+	}
 	srv.SetKB(kb)
 	if *adminToken == "" {
 		log.Info("no admin token: uploads and deletions are off")
@@ -94,4 +96,16 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer, log *slog.Lo
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	return httpSrv.Shutdown(shutdownCtx)
+}
+
+// embedFlags registers the embedding service flags (defaults from the
+// KB_EMBED_* environment) shared by serve and embed-check.
+func embedFlags(fs *flag.FlagSet) *embedding.Config {
+	emb := embedding.ConfigFromEnv(os.Getenv)
+	fs.StringVar(&emb.URL, "embed-url", emb.URL, "向量模型服务地址（OpenAI 兼容 /v1/embeddings，可用环境变量 KB_EMBED_URL）；不设则只用关键词检索")
+	fs.StringVar(&emb.Model, "embed-model", emb.Model, "向量模型名称（KB_EMBED_MODEL），如 bge-m3")
+	fs.IntVar(&emb.Dimensions, "embed-dim", emb.Dimensions, "向量维数（KB_EMBED_DIM），0 表示按服务返回")
+	fs.IntVar(&emb.BatchSize, "embed-batch", emb.BatchSize, "每批向量化的文段数（KB_EMBED_BATCH）")
+	fs.DurationVar(&emb.Timeout, "embed-timeout", emb.Timeout, "单次向量请求超时（KB_EMBED_TIMEOUT）")
+	return &emb
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -49,6 +50,19 @@ func intParam(q url.Values, name string) (int, error) {
 		return 0, &paramError{"参数 " + name + " 必须是整数"}
 	}
 	return n, nil
+}
+
+// ratioParam reads an optional number in [0, 1]; nil when absent.
+func ratioParam(q url.Values, name string) (*float64, error) {
+	if _, ok := q[name]; !ok {
+		return nil, nil
+	}
+	v := strings.TrimSpace(q.Get(name))
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
+		return nil, &paramError{"参数 " + name + " 必须是 0 到 1 之间的数"}
+	}
+	return &f, nil
 }
 
 // listParam reads a repeatable parameter; "a,b" counts as two values too.

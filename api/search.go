@@ -22,10 +22,10 @@ type searchBody struct {
 	Facets     map[string][]index.FacetValue `json:"facets"`
 }
 
-// search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=.
+// search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=&semantic_ratio=.
 func (s *Server) search(c *gin.Context) {
 	q := c.Request.URL.Query()
-	if err := checkParams(q, "q", "county", "city", "theme", "kind", "policy", "page", "size", "group"); err != nil {
+	if err := checkParams(q, "q", "county", "city", "theme", "kind", "policy", "page", "size", "group", "semantic_ratio"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}
@@ -36,6 +36,10 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	if req.Size, err = intParam(q, "size"); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
+	if req.SemanticRatio, err = ratioParam(q, "semantic_ratio"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}

@@ -94,9 +94,10 @@ func embedText(lib *corpus.Library, p *corpus.Passage) string {
 	return p.Title + "\n" + p.Text
 }
 
-// denseRanking returns the passage IDs nearest to the query that pass the
-// filters, best first; nil when dense retrieval is off or fails.
-func (ix *Index) denseRanking(ctx context.Context, q string, filters map[string][]string, k int) []string {
+// denseCandidates returns the passages nearest to the query that pass the
+// filters and the fusion's floor, best first; nil when dense retrieval is
+// off or fails, or when nothing is close enough.
+func (ix *Index) denseCandidates(ctx context.Context, q string, filters map[string][]string, k int, f Fusion) []vector.Result {
 	d := ix.dense.Load()
 	if d == nil || q == "" {
 		return nil
@@ -117,30 +118,15 @@ func (ix *Index) denseRanking(ctx context.Context, q string, filters map[string]
 		ix.log.Warn("vector search failed, answering lexically", "err", err)
 		return nil
 	}
-	out := make([]string, len(res))
-	for i, r := range res {
-		out[i] = r.ID
-	}
-	return out
+	return f.Floor(res)
 }
 
 // passesFilters applies facet filters to a passage in memory, as the
 // index does: values of one facet OR-ed, facets AND-ed.
 func passesFilters(p *corpus.Passage, filters map[string][]string) bool {
 	for field, values := range filters {
-		var have []string
-		switch field {
-		case FieldCounty:
-			have = p.Counties
-		case FieldCity:
-			have = p.Cities
-		case FieldTheme:
-			have = p.Themes
-		case FieldKind:
-			have = []string{string(p.Kind)}
-		case FieldPolicy:
-			have = p.Policies
-		default:
+		have, ok := passageFacet(p, field)
+		if !ok {
 			return false
 		}
 		if !slices.ContainsFunc(values, func(v string) bool { return slices.Contains(have, v) }) {
@@ -150,30 +136,47 @@ func passesFilters(p *corpus.Passage, filters map[string][]string) bool {
 	return true
 }
 
-// fuse merges the lexical ranking with the dense one by reciprocal rank
-// fusion. Passages only the vectors found get a scored entry without
-// match locations.
-func fuse(lexical []scored, denseIDs []string, lib *corpus.Library) []scored {
-	if len(denseIDs) == 0 {
+// passageFacet returns a passage's values of a facet field, as indexed.
+func passageFacet(p *corpus.Passage, field string) ([]string, bool) {
+	switch field {
+	case FieldCounty:
+		return p.Counties, true
+	case FieldCity:
+		return p.Cities, true
+	case FieldTheme:
+		return p.Themes, true
+	case FieldKind:
+		return []string{string(p.Kind)}, true
+	case FieldPolicy:
+		return p.Policies, true
+	}
+	return nil, false
+}
+
+// fuse merges the lexical ranking with the dense candidates by f.
+// Passages only the vectors found get a scored entry without match
+// locations.
+func fuse(lexical []scored, dense []vector.Result, lib *corpus.Library, f Fusion) []scored {
+	if len(dense) == 0 || f.Ratio <= 0 {
 		return lexical
 	}
-	ids := make([]string, len(lexical))
-	byID := map[string]scored{}
+	cands := make([]Candidate, len(lexical))
+	byID := make(map[string]scored, len(lexical))
 	for i, h := range lexical {
-		ids[i] = h.p.ID
+		cands[i] = Candidate{ID: h.p.ID, Keyword: h.score}
 		byID[h.p.ID] = h
 	}
-	var out []scored
-	for _, f := range vector.FuseRRF(vector.DefaultRRFK, ids, denseIDs) {
-		h, ok := byID[f.ID]
+	out := make([]scored, 0, len(lexical)+len(dense))
+	for _, c := range f.Combine(cands, dense) {
+		h, ok := byID[c.ID]
 		if !ok {
-			p, found := lib.Passage(f.ID)
+			p, found := lib.Passage(c.ID)
 			if !found {
 				continue
 			}
 			h = scored{p: p, denseOnly: true}
 		}
-		h.score = f.Score
+		h.score = c.Score
 		out = append(out, h)
 	}
 	return out

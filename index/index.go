@@ -34,6 +34,8 @@ type Config struct {
 	// Embedder, when set, adds dense retrieval (see dense.go); nil keeps
 	// search lexical.
 	Embedder embedding.Embedder
+	// Fusion weighs and floors the vectors; nil means DefaultFusion.
+	Fusion *Fusion
 }
 
 // Index is the open search index over a library of passages.
@@ -47,6 +49,7 @@ type Index struct {
 	places      *corpus.Gazetteer
 	filler      fillerWords
 	dense       atomic.Pointer[dense] // nil: lexical only
+	fusion      atomic.Pointer[Fusion]
 	log         *slog.Logger
 	fingerprint atomic.Pointer[string]
 	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
@@ -82,6 +85,13 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
 	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), log: log}
+	fusion := DefaultFusion()
+	if cfg.Fusion != nil {
+		fusion = *cfg.Fusion
+	}
+	if err := ix.SetFusion(fusion); err != nil {
+		return nil, err
+	}
 	fp, err := ix.fingerprintOf(lib)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/vector"
 )
 
 // Limits on a search request.
@@ -30,6 +33,9 @@ type Request struct {
 	Page    int                 // from 1
 	Size    int                 // hits per page
 	Group   string              // "case" collapses the passages of a case into one hit
+	// SemanticRatio, when set, overrides the index's fusion weight of the
+	// vectors (0 keyword only … 1 vectors first); see Fusion.
+	SemanticRatio *float64
 }
 
 // GroupCase is the Request.Group value that collapses hits by case.
@@ -84,6 +90,9 @@ func (r *Request) Validate() error {
 	}
 	if r.Page > maxWindow/r.Size {
 		return fmt.Errorf("%w: 页码过大，最多查看前 %d 条结果", ErrBadRequest, maxWindow)
+	}
+	if v := r.SemanticRatio; v != nil && (math.IsNaN(*v) || *v < 0 || *v > 1) {
+		return fmt.Errorf("%w: 语义权重 semantic_ratio 必须是 0 到 1 之间的数", ErrBadRequest)
 	}
 	for field, values := range r.Filters {
 		if !isFacet(field) {
@@ -152,14 +161,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
 	ranked := ix.rerank(res.Hits)
 	if rerank && text != nil {
-		if ids := ix.denseRanking(ctx, r.Query, r.Filters, rerankWindow); ids != nil {
-			ranked = fuse(ranked, ids, ix.Library())
-			for _, h := range ranked {
-				if h.denseOnly {
-					out.Total++
-					out.Passages++
-				}
-			}
+		ranked, err = ix.hybrid(ctx, r, q, res, ranked, out)
+		if err != nil {
+			return nil, err
 		}
 	}
 	origins := ix.origins(&pq)
@@ -190,6 +194,132 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// hybrid fuses the lexical ranking with the dense candidates that pass the
+// fusion's floor, and counts the candidates only the vectors found in the
+// totals and facets of out. q is the lexical query with its filters; res
+// its result.
+func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *bleve.SearchResult, ranked []scored, out *Result) ([]scored, error) {
+	f := ix.Fusion()
+	if r.SemanticRatio != nil {
+		f.Ratio = *r.SemanticRatio
+	}
+	if f.Ratio <= 0 {
+		return ranked, nil
+	}
+	dense := ix.denseCandidates(ctx, r.Query, r.Filters, rerankWindow, f)
+	if len(dense) == 0 {
+		return ranked, nil
+	}
+	if res.Total > uint64(len(res.Hits)) {
+		// Some keyword matches lie beyond the window: a dense candidate
+		// may be one of them, to be ranked and counted as a keyword match.
+		more, err := ix.lexicalAmong(ctx, q, dense, ranked)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > 0 {
+			ranked = append(ranked, more...)
+			slices.SortStableFunc(ranked, func(a, b scored) int { return cmpScore(a.score, b.score) })
+		}
+	}
+	ranked = fuse(ranked, dense, ix.Library(), f)
+	var only []*corpus.Passage
+	for _, h := range ranked {
+		if h.denseOnly {
+			only = append(only, h.p)
+		}
+	}
+	out.Total += uint64(len(only))
+	out.Passages += uint64(len(only))
+	addFacetCounts(out.Facets, only)
+	return ranked, nil
+}
+
+// lexicalAmong returns the dense candidates missing from ranked that
+// match the lexical query q, scored as rerank scores them.
+func (ix *Index) lexicalAmong(ctx context.Context, q query.Query, dense []vector.Result, ranked []scored) ([]scored, error) {
+	have := make(map[string]bool, len(ranked))
+	for _, h := range ranked {
+		have[h.p.ID] = true
+	}
+	var ids []string
+	for _, d := range dense {
+		if !have[d.ID] {
+			ids = append(ids, d.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(q)
+	bq.AddFilter(bleve.NewDocIDQuery(ids))
+	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req.SortBy([]string{"-_score"})
+	req.IncludeLocations = true
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("keyword matches among %d dense candidates: %w", len(ids), err)
+	}
+	return ix.rerank(res.Hits), nil
+}
+
+// cmpScore orders scores best first.
+func cmpScore(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// addFacetCounts adds the facet values of passages to the counts, keeping
+// bleve's order: count descending, then value.
+func addFacetCounts(facets map[string][]FacetValue, passages []*corpus.Passage) {
+	if len(passages) == 0 {
+		return
+	}
+	for _, field := range Facets {
+		vals := facets[field]
+		at := make(map[string]int, len(vals))
+		for i, v := range vals {
+			at[v.Value] = i
+		}
+		for _, p := range passages {
+			have, _ := passageFacet(p, field)
+			for _, v := range have {
+				if v == "" {
+					continue
+				}
+				if i, ok := at[v]; ok {
+					vals[i].Count++
+					continue
+				}
+				at[v] = len(vals)
+				vals = append(vals, FacetValue{Value: v, Count: 1})
+			}
+		}
+		slices.SortStableFunc(vals, func(a, b FacetValue) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			switch {
+			case a.Value < b.Value:
+				return -1
+			case a.Value > b.Value:
+				return 1
+			}
+			return 0
+		})
+		if len(vals) > facetSize {
+			vals = vals[:facetSize]
+		}
+		facets[field] = vals
+	}
 }
 
 // Facets returns the facet counts of the whole index.
