@@ -72,10 +72,14 @@ func (s placeSet) countyNames() []string {
 // of each county remain reachable through the indicator tables.
 const maxTableCounties = 3
 
-// gazPlaces returns the places of the gazetteer named in text.
-func (t *Tagger) gazPlaces(text string) placeSet {
+// gazPlaces returns the places of the gazetteer named in text, except
+// the shadowed ones (see shadowed).
+func (t *Tagger) gazPlaces(text string, shadow map[string]bool) placeSet {
 	var s placeSet
 	for _, p := range t.Places.Find(text) {
+		if shadow[p.Name] {
+			continue
+		}
 		if p.IsCity() {
 			s.addCity(p.Name)
 		} else {
@@ -89,8 +93,8 @@ func (t *Tagger) gazPlaces(text string) placeSet {
 // rows name when they are few, with their cities when those are few,
 // and otherwise with nothing; ok is false when the rows name no place, so
 // the table belongs to the county of its section.
-func (t *Tagger) tablePlaces(text string) (placeSet, bool) {
-	rows := t.gazPlaces(text)
+func (t *Tagger) tablePlaces(text string, shadow map[string]bool) (placeSet, bool) {
+	rows := t.gazPlaces(text, shadow)
 	if rows.empty() {
 		return rows, false
 	}
@@ -104,30 +108,52 @@ func (t *Tagger) tablePlaces(text string) (placeSet, bool) {
 	return s, true
 }
 
-// docPlaces returns the places the document as a whole is about.
-func (t *Tagger) docPlaces(doc *Document) placeSet {
+// docPlaces returns the places the document as a whole is about, and
+// the gazetteer places its free-text places shadow in this document.
+func (t *Tagger) docPlaces(doc *Document) (placeSet, map[string]bool) {
 	head := doc.Title + "\n" + doc.Issuer
-	s := t.gazPlaces(head)
-	if !s.empty() {
-		return s
+	free := freePlaces(head)
+	shadow := t.shadowed(free)
+	if s := t.gazPlaces(head, shadow); !s.empty() {
+		return s, nil
 	}
 	if d, ok := t.dominantCounty(doc); ok {
+		var s placeSet
 		s.addCounty(d.Name, d.City)
-		return s
+		return s, nil
 	}
-	s = freePlaces(head)
-	if s.empty() && len(doc.Passages) > 0 {
+	if free.empty() && len(doc.Passages) > 0 {
 		// The first sentence (安吉县坚持……) counts when the document
 		// names the place again: a single mention may be anything.
-		first := firstSentence(doc.Passages[0].Text)
+		first := freePlaces(firstSentence(doc.Passages[0].Text))
 		all := allPassageText(doc)
-		for _, c := range freePlaces(first).counties {
+		for _, c := range first.counties {
 			if strings.Count(all, c.county) >= 2 {
-				s.addCounty(c.county, c.city)
+				free.addCounty(c.county, c.city)
+			}
+		}
+		shadow = t.shadowed(free)
+	}
+	return free, shadow
+}
+
+// shadowed returns the gazetteer places found inside the free-text places
+// of a document from elsewhere: 吉县 (Shanxi) inside 安吉县 (Zhejiang). In
+// that document they are not taken.
+func (t *Tagger) shadowed(free placeSet) map[string]bool {
+	names := append(free.countyNames(), free.cities...)
+	var out map[string]bool
+	for _, n := range names {
+		for _, p := range t.Places.Find(n) {
+			if p.Name != n {
+				if out == nil {
+					out = map[string]bool{}
+				}
+				out[p.Name] = true
 			}
 		}
 	}
-	return s
+	return out
 }
 
 // dominantCounty is the county most passages name, when it clearly
@@ -170,13 +196,13 @@ func (t *Tagger) dominantCounty(doc *Document) (*Place, bool) {
 // sectionPlaces maps each passage ID to the places of its section: the
 // counties its heading (or the nearest heading above it that names one)
 // names, else the document's.
-func (t *Tagger) sectionPlaces(doc *Document, docCtx placeSet) map[string]placeSet {
+func (t *Tagger) sectionPlaces(doc *Document, docCtx placeSet, shadow map[string]bool) map[string]placeSet {
 	out := map[string]placeSet{}
 	var walk func([]*Section, placeSet)
 	walk = func(secs []*Section, inherited placeSet) {
 		for _, s := range secs {
 			ctx := inherited
-			named := t.gazPlaces(s.Title)
+			named := t.gazPlaces(s.Title, shadow)
 			switch {
 			case len(named.counties) > 0:
 				ctx = named

@@ -24,14 +24,14 @@ const themeThreshold = 2
 // rendered from a table is about the counties of its rows when they are
 // few (see maxTableCounties), else about no county.
 func (t *Tagger) Tag(doc *Document) {
-	docCtx := t.docPlaces(doc)
-	secCtx := t.sectionPlaces(doc, docCtx)
+	docCtx, shadow := t.docPlaces(doc)
+	secCtx := t.sectionPlaces(doc, docCtx, shadow)
 	cases := map[int]*Case{}
 	for _, c := range doc.Cases {
 		cases[c.Number] = c
 		c.County, c.City = "", ""
-		if places := t.counties(c.Title); len(places) > 0 {
-			c.County, c.City = places[0].Name, places[0].City
+		if places := t.gazPlaces(c.Title, shadow); len(places.counties) > 0 {
+			c.County, c.City = places.counties[0].county, places.counties[0].city
 		} else if len(c.Passages) > 0 {
 			if ctx := secCtx[c.Passages[0]]; len(ctx.counties) > 0 {
 				c.County, c.City = ctx.counties[0].county, ctx.counties[0].city
@@ -66,14 +66,14 @@ func (t *Tagger) Tag(doc *Document) {
 		}
 		var places placeSet
 		if ps.table {
-			if rows, ok := t.tablePlaces(ps.Text); ok {
+			if rows, ok := t.tablePlaces(ps.Text, shadow); ok {
 				places = rows
 			} else {
 				places = ctx
 			}
 		} else {
 			places.add(ctx)
-			places.add(t.gazPlaces(ps.Text))
+			places.add(t.gazPlaces(ps.Text, shadow))
 		}
 		ps.Counties, ps.Cities = places.countyNames(), places.cities
 		ps.Themes = t.themes("", ps.Text)
@@ -103,17 +103,6 @@ func (t *Tagger) caseThemes(c *Case, perPassage map[string]int) []string {
 		}
 	}
 	return rankKeys(keep)
-}
-
-// counties returns the county-level places (and zones) named in text.
-func (t *Tagger) counties(text string) []*Place {
-	var out []*Place
-	for _, p := range t.Places.Find(text) {
-		if !p.IsCity() {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // themes scores text (and the case title, weighted) against the ontology
