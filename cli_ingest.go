@@ -71,9 +71,9 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	if len(files) == 0 {
 		if skip.total() > 0 {
-			return fmt.Errorf("没有找到可收录的文件（支持 .txt .md .html .docx .pdf）；跳过 %d 个：%s", skip.total(), skip)
+			return fmt.Errorf("没有找到可收录的文件（支持 .txt .md .html .docx .odt .pdf）；跳过 %d 个：%s", skip.total(), skip)
 		}
-		return errors.New("没有找到可收录的文件（支持 .txt .md .html .docx .pdf）")
+		return errors.New("没有找到可收录的文件（支持 .txt .md .html .docx .odt .pdf）")
 	}
 	kb, err := openKB(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
 	if err != nil {
@@ -103,7 +103,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	}
 	fmt.Fprintf(stdout, "收录 %d 个，重复跳过 %d 个，格式不支持跳过 %d 个，失败 %d 个\n", added, dup, skip.total(), len(failures))
 	if skip.total() > 0 {
-		fmt.Fprintf(stdout, "  跳过：%s（支持 .txt .md .html .docx .pdf）\n", skip)
+		fmt.Fprintf(stdout, "  跳过：%s（支持 .txt .md .html .docx .odt .pdf）\n", skip)
 	}
 	for _, f := range failures {
 		fmt.Fprintln(stdout, "  失败：", f)

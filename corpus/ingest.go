@@ -19,6 +19,7 @@ const (
 	FormatHTML     = "html"
 	FormatDocx     = "docx"
 	FormatPDF      = "pdf"
+	FormatODT      = "odt"
 )
 
 // parsed is what a format reader hands the structure reader.
@@ -70,6 +71,9 @@ func readFormat(format string, raw []byte) (parsed, error) {
 		return parsed{blocks: blocks, title: title}, err
 	case FormatDocx:
 		blocks, err := docxBlocks(raw)
+		return parsed{blocks: blocks}, err
+	case FormatODT:
+		blocks, err := odtBlocks(raw)
 		return parsed{blocks: blocks}, err
 	case FormatHTML:
 		return htmlBlocks(raw)
@@ -136,6 +140,8 @@ func detectFormat(name string, raw []byte) (string, error) {
 		return "", oleError(ext, raw)
 	case bytes.HasPrefix(raw, []byte("%PDF-")) || (ext == ".pdf" && bytes.Contains(head, []byte("%PDF-"))):
 		return FormatPDF, nil
+	case bytes.HasPrefix(raw, magicZip) && isODT(raw):
+		return FormatODT, nil
 	case bytes.HasPrefix(raw, magicZip):
 		return FormatDocx, nil
 	}
@@ -162,7 +168,7 @@ func detectFormat(name string, raw []byte) (string, error) {
 		}
 		return FormatText, nil
 	}
-	return "", fmt.Errorf("%w：%s（支持 .txt .md .html .docx .pdf）", ErrUnsupported, ext)
+	return "", fmt.Errorf("%w：%s（支持 .txt .md .html .docx .odt .pdf）", ErrUnsupported, ext)
 }
 
 // oleError says what an OLE2 compound file (magic D0 CF 11 E0) is. Word

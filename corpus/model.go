@@ -28,7 +28,7 @@ type Document struct {
 	Source     string // original file name
 	Hash       string // hex SHA-256 of the original bytes
 	TextHash   string // hex SHA-256 of the normalised text: equal for the same text saved as .md, .docx, .txt …
-	Format     string // the format it was read from: txt, md, html, docx, pdf
+	Format     string // the format it was read from: txt, md, html, docx, odt, pdf
 	Sections   []*Section
 	Cases      []*Case
 	Passages   []*Passage
