@@ -245,3 +245,32 @@ func TestCrossFormatDuplicate(t *testing.T) {
 		t.Error("library finds a document with another text")
 	}
 }
+
+// Without a place in the title or issuer, the county most passages name
+// is the document's when it clearly dominates; a comparison has none.
+func TestDominantCounty(t *testing.T) {
+	news := "推进小升规工作综述\n一、基本情况\n平遥县推进小升规工作，新增规上企业十五户。\n二、主要做法\n平遥县建立小升规培育库，实行一企一策。\n三、下一步打算\n持续完善培育机制，力争全年新增规上企业二十户。\n"
+	d := parseTagged(t, "news.txt", []byte(news))
+	for _, p := range d.Passages {
+		if !slices.Equal(p.Counties, []string{"平遥县"}) {
+			t.Errorf("%.12s: counties %v, want [平遥县]", p.Text, p.Counties)
+		}
+	}
+	cmp := "各地小升规工作综述\n一、基本情况\n平遥县新增规上企业十五户。\n介休市新增规上企业十二户。\n二、下一步打算\n持续完善培育机制，力争全年新增规上企业二十户。\n"
+	d = parseTagged(t, "cmp.txt", []byte(cmp))
+	if last := d.Passages[len(d.Passages)-1]; len(last.Counties) != 0 {
+		t.Errorf("comparison: last passage tagged %v", last.Counties)
+	}
+}
+
+// A bracketed note dating the adoption is metadata, not part of the title.
+func TestAdoptedLine(t *testing.T) {
+	txt := "阳曲县中小企业发展专项资金管理办法\n（2024年3月15日县人民政府第12次常务会议审议通过）\n第一条 为规范中小企业发展专项资金管理，提高资金使用效益，制定本办法。\n"
+	d := parseTagged(t, "办法.txt", []byte(txt))
+	if d.Title != "阳曲县中小企业发展专项资金管理办法" || d.Date != "2024-03-15" {
+		t.Errorf("title/date = %q %q", d.Title, d.Date)
+	}
+	if strings.Contains(allText(d), "审议通过") {
+		t.Error("the note became a passage")
+	}
+}
