@@ -19,7 +19,40 @@ import (
 )
 
 // ingestable are the file extensions ingest picks up when walking a folder.
-var ingestable = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true, ".docx": true, ".pdf": true}
+// The old Word formats and OpenDocument are picked up too, so that the
+// summary says how to convert them instead of passing over them.
+var ingestable = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true, ".docx": true, ".pdf": true,
+	".doc": true, ".wps": true, ".odt": true}
+
+// skipped counts the files of a folder that ingest passes over, by extension.
+type skipped map[string]int
+
+// String lists them: ".xlsx 2 个、.jpg 1 个、无扩展名 1 个", most frequent first.
+func (s skipped) String() string {
+	exts := make([]string, 0, len(s))
+	for e := range s {
+		exts = append(exts, e)
+	}
+	sort.Slice(exts, func(i, j int) bool {
+		if s[exts[i]] != s[exts[j]] {
+			return s[exts[i]] > s[exts[j]]
+		}
+		return exts[i] < exts[j]
+	})
+	parts := make([]string, len(exts))
+	for i, e := range exts {
+		parts[i] = fmt.Sprintf("%s %d 个", e, s[e])
+	}
+	return strings.Join(parts, "、")
+}
+
+func (s skipped) total() int {
+	n := 0
+	for _, c := range s {
+		n += c
+	}
+	return n
+}
 
 func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("ingest", flag.ContinueOnError)
@@ -32,12 +65,15 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	if len(paths) == 0 {
 		return errors.New("请指定要收录的文件或目录：kb ingest 文件或目录…")
 	}
-	files, err := collectFiles(paths)
+	files, skip, err := collectFiles(paths)
 	if err != nil {
 		return err
 	}
 	if len(files) == 0 {
-		return errors.New("没有找到可收录的文件（支持 .txt .md .html .docx .pdf）")
+		if skip.total() > 0 {
+			return fmt.Errorf("没有找到可收录的文件（支持 .txt .md .html .docx .odt .pdf）；跳过 %d 个：%s", skip.total(), skip)
+		}
+		return errors.New("没有找到可收录的文件（支持 .txt .md .html .docx .odt .pdf）")
 	}
 	kb, err := openKB(ctx, *data, quietLogger(log), embedding.ConfigFromEnv(os.Getenv))
 	if err != nil {
@@ -65,7 +101,10 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		}
 		bar.step(filepath.Base(f))
 	}
-	fmt.Fprintf(stdout, "收录 %d 个，重复跳过 %d 个，失败 %d 个\n", added, dup, len(failures))
+	fmt.Fprintf(stdout, "收录 %d 个，重复跳过 %d 个，格式不支持跳过 %d 个，失败 %d 个\n", added, dup, skip.total(), len(failures))
+	if skip.total() > 0 {
+		fmt.Fprintf(stdout, "  跳过：%s（支持 .txt .md .html .docx .odt .pdf）\n", skip)
+	}
 	for _, f := range failures {
 		fmt.Fprintln(stdout, "  失败：", f)
 	}
@@ -75,13 +114,18 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	return nil
 }
 
-// collectFiles expands folders into their ingestable files, sorted.
-func collectFiles(args []string) ([]string, error) {
+// collectFiles expands folders into their ingestable files, sorted, and
+// counts the files it passes over by extension. Files named on the command
+// line are always tried, whatever their extension, so that their failure is
+// explained; hidden files and Word's lock files (~$报告.docx) in a folder
+// are passed over as 隐藏或临时文件.
+func collectFiles(args []string) ([]string, skipped, error) {
 	var out []string
+	skip := skipped{}
 	for _, a := range args {
 		info, err := os.Stat(a)
 		if err != nil {
-			return nil, fmt.Errorf("找不到 %s", a)
+			return nil, nil, fmt.Errorf("找不到 %s", a)
 		}
 		if !info.IsDir() {
 			out = append(out, a)
@@ -91,17 +135,32 @@ func collectFiles(args []string) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && ingestable[strings.ToLower(filepath.Ext(p))] {
+			name := d.Name()
+			if d.IsDir() {
+				if p != a && strings.HasPrefix(name, ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			ext := strings.ToLower(filepath.Ext(name))
+			switch {
+			case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "~$"):
+				skip["隐藏或临时文件"]++
+			case ingestable[ext]:
 				out = append(out, p)
+			case ext == "":
+				skip["无扩展名"]++
+			default:
+				skip[ext]++
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("读取目录 %s：%w", a, err)
+			return nil, nil, fmt.Errorf("读取目录 %s：%w", a, err)
 		}
 	}
 	sort.Strings(out)
-	return out, nil
+	return out, skip, nil
 }
 
 // readLimited reads a file, refusing ones over the size limit before reading them.

@@ -108,6 +108,41 @@ func issuerOf(line string) (string, bool) {
 	return "", false
 }
 
+var reYearStart = regexp.MustCompile(`(?:\d{4}|[〇○零Ｏ一二三四五六七八九]{4})\s*年`)
+
+// issuerDateLine reads a title-block line that names the issuing body and
+// the date together: "阳曲县工业和信息化局 2024年3月",
+// "阳曲县人民政府办公室2024年3月15日", "2024年3月 阳曲县工信局".
+func issuerDateLine(line string) (issuer, date string, ok bool) {
+	s := strings.TrimSpace(foldDigits(line))
+	if utf8.RuneCountInString(s) > 50 {
+		return "", "", false
+	}
+	for _, loc := range reYearStart.FindAllStringIndex(s, 2) {
+		if loc[0] == 0 { // date first: find where it ends
+			for end := len(s); end > loc[1]; {
+				if d, ok := parseDateLine(s[:end]); ok {
+					if is, ok := issuerOf(strings.TrimLeft(s[end:], " \u3000,，")); ok {
+						return is, d, true
+					}
+					break
+				}
+				_, size := utf8.DecodeLastRuneInString(s[:end])
+				end -= size
+			}
+			continue
+		}
+		d, ok := parseDateLine(s[loc[0]:])
+		if !ok {
+			continue
+		}
+		if is, ok := issuerOf(strings.TrimRight(s[:loc[0]], " \u3000,，")); ok {
+			return is, d, true
+		}
+	}
+	return "", "", false
+}
+
 // sourceLine reads the "来源：平遥县工信局 发布时间：2023-08-15 浏览次数：…"
 // line of a web page (it also survives in PDFs printed from one). ok is
 // false for any other line.

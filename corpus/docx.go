@@ -117,7 +117,7 @@ func notWordError(files map[string]*zip.File) error {
 	case files["ppt/presentation.xml"] != nil:
 		return fmt.Errorf("%w：这是 PowerPoint 演示文稿（.pptx），请另存为 .pdf 或 .docx", ErrUnsupported)
 	case files["content.xml"] != nil:
-		return fmt.Errorf("%w：这是 OpenDocument 文档（.odt），请另存为 .docx", ErrUnsupported)
+		return fmt.Errorf("%w：这是 OpenDocument 表格、演示文稿等文件，不是文字文档，请另存为 .docx 或 .pdf", ErrUnsupported)
 	}
 	return fmt.Errorf("%w：压缩包里没有 Word 文档内容（word/document.xml）", ErrUnsupported)
 }

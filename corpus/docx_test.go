@@ -177,7 +177,12 @@ func TestDocxErrors(t *testing.T) {
 		msg  string
 	}{
 		{"加密.docx", ole, ErrEncrypted, "另存为 .docx"},
-		{"旧版.doc", ole, ErrEncrypted, "旧版 .doc"},
+		{"旧版.doc", ole, ErrLegacyWord, "旧版 Word 97-2003"},
+		{"加密的.docx", oleFile("EncryptionInfo", "EncryptedPackage"), ErrEncrypted, "密码"},
+		{"改了扩展名.docx", oleFile("WordDocument", "1Table"), ErrLegacyWord, "另存为 .docx"},
+		{"普通.doc", oleFile("WordDocument", "1Table", "\x05SummaryInformation"), ErrUnsupported, "旧版 Word 97-2003"},
+		{"金山.wps", oleFile("WordDocument"), ErrLegacyWord, "WPS"},
+		{"表格.xls", oleFile("Workbook"), ErrUnsupported, "Excel"},
 		{"不是压缩包.docx", []byte("这其实是一个文本文件，只是扩展名写成了 docx。"), ErrCorrupt, "zip"},
 		{"截断.docx", testDocx(t)[:200], ErrCorrupt, "zip"},
 		{"表格.docx", xlsx, ErrUnsupported, "Excel"},

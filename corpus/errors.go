@@ -16,9 +16,18 @@ var (
 	ErrCorrupt     = errors.New("文件已损坏或内容与格式不符")
 )
 
+// ErrLegacyWord is a Word 97-2003 (.doc) or WPS (.wps) document, an OLE2
+// compound file the readers do not read. It is an ErrUnsupported (HTTP
+// 415) that callers can also tell apart with errors.Is(err, ErrLegacyWord);
+// its text tells the user how to convert the file.
+var ErrLegacyWord error = &fileError{
+	msg: "旧版 Word 97-2003 文档（.doc/.wps），请在 Word 或 WPS 中另存为 .docx 后再上传",
+	err: ErrUnsupported,
+}
+
 // fileError is an error whose message is written for the user in full,
-// while errors.Is still finds the sentinel it stands for (a legacy .doc is
-// reported as ErrEncrypted, but its message says to save it as .docx).
+// while errors.Is still finds the sentinel it stands for (ErrLegacyWord is
+// an ErrUnsupported whose message says to save the file as .docx).
 type fileError struct {
 	msg string
 	err error

@@ -19,6 +19,7 @@ const (
 	FormatHTML     = "html"
 	FormatDocx     = "docx"
 	FormatPDF      = "pdf"
+	FormatODT      = "odt"
 )
 
 // parsed is what a format reader hands the structure reader.
@@ -27,8 +28,6 @@ type parsed struct {
 	meta   Meta   // what the file's own metadata states (html meta tags, markdown front matter)
 	title  string // a weaker title (a PDF's Title field), used when the text gives none
 }
-
-var errOLE = &fileError{msg: "文件已加密，无法读取：旧版 .doc 或已加密的文件，请另存为 .docx", err: ErrEncrypted}
 
 // ParseFile reads a document a user brings, in any of the formats above,
 // chosen by the file's extension and checked against its content (a PDF
@@ -72,6 +71,9 @@ func readFormat(format string, raw []byte) (parsed, error) {
 		return parsed{blocks: blocks, title: title}, err
 	case FormatDocx:
 		blocks, err := docxBlocks(raw)
+		return parsed{blocks: blocks}, err
+	case FormatODT:
+		blocks, err := odtBlocks(raw)
 		return parsed{blocks: blocks}, err
 	case FormatHTML:
 		return htmlBlocks(raw)
@@ -135,9 +137,11 @@ func detectFormat(name string, raw []byte) (string, error) {
 	head := raw[:min(len(raw), 1024)]
 	switch {
 	case bytes.HasPrefix(raw, magicOLE):
-		return "", errOLE
+		return "", oleError(ext, raw)
 	case bytes.HasPrefix(raw, []byte("%PDF-")) || (ext == ".pdf" && bytes.Contains(head, []byte("%PDF-"))):
 		return FormatPDF, nil
+	case bytes.HasPrefix(raw, magicZip) && isODT(raw):
+		return FormatODT, nil
 	case bytes.HasPrefix(raw, magicZip):
 		return FormatDocx, nil
 	}
@@ -160,11 +164,75 @@ func detectFormat(name string, raw []byte) (string, error) {
 			return FormatHTML, nil
 		}
 		if ext == ".doc" || ext == ".wps" {
-			return "", errOLE
+			return "", ErrLegacyWord // not OLE either: an older WPS or a mislabelled file
 		}
 		return FormatText, nil
 	}
-	return "", fmt.Errorf("%w：%s（支持 .txt .md .html .docx .pdf）", ErrUnsupported, ext)
+	return "", fmt.Errorf("%w：%s（支持 .txt .md .html .docx .odt .pdf）", ErrUnsupported, ext)
+}
+
+// oleError says what an OLE2 compound file (magic D0 CF 11 E0) is. Word
+// 97-2003 and WPS documents, old Excel and PowerPoint files are such files,
+// and so is a .docx/.xlsx with an opening password: Office wraps the
+// encrypted package in one. They are told apart by the names of the
+// streams in the file's directory, and by the extension when the
+// directory says nothing known.
+func oleError(ext string, raw []byte) error {
+	streams := oleStreams(raw)
+	switch {
+	case streams["EncryptionInfo"] || streams["EncryptedPackage"]:
+		return fmt.Errorf("%w：设置了打开密码，请在 Word 或 WPS 中取消密码并另存为 .docx 后再上传", ErrEncrypted)
+	case streams["WordDocument"]:
+		return ErrLegacyWord
+	case streams["Workbook"] || streams["Book"]:
+		return fmt.Errorf("%w：这是旧版 Excel 表格（.xls），请把内容另存为 .docx 或 .txt", ErrUnsupported)
+	case streams["PowerPoint Document"]:
+		return fmt.Errorf("%w：这是旧版 PowerPoint 演示文稿（.ppt），请另存为 .pdf 或 .docx", ErrUnsupported)
+	}
+	switch ext {
+	case ".doc", ".wps", ".dot", ".wpt":
+		return ErrLegacyWord
+	case ".docx", ".xlsx", ".pptx":
+		return fmt.Errorf("%w：设置了打开密码，请取消密码并另存为 .docx 后再上传", ErrEncrypted)
+	}
+	return fmt.Errorf("%w：这是 Office 97-2003 格式的文件，请另存为 .docx 后再上传", ErrUnsupported)
+}
+
+// oleStreamNames are the directory entries oleError looks for.
+var oleStreamNames = []string{"EncryptionInfo", "EncryptedPackage", "WordDocument", "Workbook", "Book", "PowerPoint Document"}
+
+// oleStreams returns which of oleStreamNames an OLE2 file's directory
+// holds. Directory entries are 128 bytes long and start on sector
+// boundaries after the 512-byte header (sectors are 512 or 4096 bytes), so
+// only names at those offsets are looked at, not text that happens to
+// spell one; the name is UTF-16LE with its byte length at offset 64.
+func oleStreams(raw []byte) map[string]bool {
+	want := make(map[string][]byte, len(oleStreamNames))
+	for _, n := range oleStreamNames {
+		want[n] = utf16le(n)
+	}
+	found := map[string]bool{}
+	for off := 512; off+128 <= len(raw); off += 128 {
+		entry := raw[off : off+128]
+		nameLen := int(entry[64]) | int(entry[65])<<8 // bytes, with the terminating NUL
+		if nameLen < 4 || nameLen > 64 || nameLen%2 != 0 {
+			continue
+		}
+		for n, u := range want {
+			if nameLen == len(u)+2 && bytes.Equal(entry[:len(u)], u) {
+				found[n] = true
+			}
+		}
+	}
+	return found
+}
+
+func utf16le(s string) []byte {
+	out := make([]byte, 0, 2*len(s))
+	for _, r := range s { // ASCII names only
+		out = append(out, byte(r), 0)
+	}
+	return out
 }
 
 var reHTMLStart = regexp.MustCompile(`(?is)^(?:\xEF\xBB\xBF)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)[\s>]`)

@@ -10,6 +10,7 @@ import (
 type Library struct {
 	docs     []*Document
 	docByID  map[string]*Document
+	byText   map[string]*Document // by TextHash
 	passages map[string]*Passage
 	cases    map[string][]*CaseInDoc // by county
 }
@@ -22,9 +23,12 @@ type CaseInDoc struct {
 
 // NewLibrary indexes docs for lookup.
 func NewLibrary(docs []*Document) *Library {
-	l := &Library{docs: docs, docByID: map[string]*Document{}, passages: map[string]*Passage{}, cases: map[string][]*CaseInDoc{}}
+	l := &Library{docs: docs, docByID: map[string]*Document{}, byText: map[string]*Document{}, passages: map[string]*Passage{}, cases: map[string][]*CaseInDoc{}}
 	for _, d := range docs {
 		l.docByID[d.ID] = d
+		if _, dup := l.byText[d.TextHash]; !dup && d.TextHash != "" {
+			l.byText[d.TextHash] = d
+		}
 		for _, p := range d.Passages {
 			l.passages[p.ID] = p
 		}
@@ -44,6 +48,15 @@ func (l *Library) Documents() []*Document { return l.docs }
 func (l *Library) Document(id string) (*Document, bool) {
 	d, ok := l.docByID[id]
 	return d, ok
+}
+
+// DocumentWithText returns the document whose normalised text hashes to
+// textHash (Document.TextHash): the same text brought again in another
+// format (.md and .docx) or with other line breaks, which the byte hash
+// (Document.Hash, Document.ID) does not catch.
+func (l *Library) DocumentWithText(textHash string) (*Document, bool) {
+	d, ok := l.byText[textHash]
+	return d, ok && textHash != ""
 }
 
 // Passage returns a passage by ID.

@@ -27,7 +27,8 @@ type Document struct {
 	Year       int    // the year the document reports on, when it says so
 	Source     string // original file name
 	Hash       string // hex SHA-256 of the original bytes
-	Format     string // the format it was read from: txt, md, html, docx, pdf
+	TextHash   string // hex SHA-256 of the normalised text: equal for the same text saved as .md, .docx, .txt …
+	Format     string // the format it was read from: txt, md, html, docx, odt, pdf
 	Sections   []*Section
 	Cases      []*Case
 	Passages   []*Passage
@@ -74,6 +75,8 @@ type Passage struct {
 	Cities      []string // their prefecture-level cities
 	Themes      []string // theme names from the ontology, strongest first
 	Policies    []string // policy documents the passage cites, as written between 《》
+
+	table bool // rendered from a table: tagged with the places of its rows
 }
 
 // Indicator is one per-county indicator table, e.g. 省级专精特新企业数量.

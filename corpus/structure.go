@@ -71,10 +71,11 @@ func buildDocument(source string, raw []byte, meta Meta, blocks []Block, fallbac
 	normalizeBlocks(blocks)
 	sum := sha256.Sum256(raw)
 	doc := &Document{
-		ID:     hex.EncodeToString(sum[:6]),
-		Source: source,
-		Hash:   hex.EncodeToString(sum[:]),
-		Title:  meta.Title, Issuer: meta.Issuer, Date: meta.Date, Year: meta.Year,
+		ID:       hex.EncodeToString(sum[:6]),
+		Source:   source,
+		Hash:     hex.EncodeToString(sum[:]),
+		TextHash: textHash(blocks),
+		Title:    meta.Title, Issuer: meta.Issuer, Date: meta.Date, Year: meta.Year,
 	}
 	p := &parser{doc: doc, blocks: blocks, skip: map[int]bool{}, tableTitle: map[int]string{}}
 	p.run()
@@ -248,8 +249,27 @@ func (p *parser) metaLine(line string, inTitle bool) bool {
 		}
 		return true
 	}
+	if issuer, date, ok := issuerDateLine(line); ok {
+		if p.doc.Issuer == "" {
+			p.doc.Issuer = issuer
+		}
+		if p.doc.Date == "" {
+			p.doc.Date = date
+		}
+		return true
+	}
+	if reAdoptedLine.MatchString(foldDigits(line)) {
+		if d, ok := parseLooseDate(line); ok && p.doc.Date == "" {
+			p.doc.Date = d
+		}
+		return true
+	}
 	return false
 }
+
+// reAdoptedLine is a bracketed note under a title that dates it:
+// （2024年3月15日县人民政府第12次常务会议审议通过）.
+var reAdoptedLine = regexp.MustCompile(`^[（(][^（()）]{0,20}\d{4}\s*年\s*\d{1,2}\s*月[^（()）]*[）)]$`)
 
 // signatures reads the signature blocks (the issuer and date closing the
 // document, or closing its main text before the attachments) and marks

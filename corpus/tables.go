@@ -45,6 +45,7 @@ func (p *parser) table(rows [][]string, title string) {
 		for _, text := range tableTexts(title, rows) {
 			if hanCount(text) > 0 {
 				p.addPassage(text)
+				p.doc.Passages[len(p.doc.Passages)-1].table = true
 			}
 		}
 	}
@@ -86,6 +87,7 @@ func (p *parser) indicatorPassages() {
 		p.addPassage(indicatorText(ind))
 		ps := p.doc.Passages[len(p.doc.Passages)-1]
 		ps.Title = ind.Name
+		ps.table = true
 		ps.HeadingPath = []string{"指标", ind.Name}
 	}
 }

@@ -17,23 +17,43 @@ const titleFactor = 3
 const themeThreshold = 2
 
 // Tag fills in the tags of every passage, case and indicator of doc.
+//
+// Places: a case is about the county its title names; a passage is about
+// the places of its section (the county its heading names, else the
+// document's: see docPlaces) and any its own text names; a passage
+// rendered from a table is about the counties of its rows when they are
+// few (see maxTableCounties), else about no county.
 func (t *Tagger) Tag(doc *Document) {
+	docCtx, shadow := t.docPlaces(doc)
+	secCtx := t.sectionPlaces(doc, docCtx, shadow)
 	cases := map[int]*Case{}
 	for _, c := range doc.Cases {
 		cases[c.Number] = c
-		if places := t.counties(c.Title); len(places) > 0 {
-			c.County, c.City = places[0].Name, places[0].City
+		c.County, c.City = "", ""
+		if places := t.gazPlaces(c.Title, shadow); len(places.counties) > 0 {
+			c.County, c.City = places.counties[0].county, places.counties[0].city
+		} else if len(c.Passages) > 0 {
+			if ctx := secCtx[c.Passages[0]]; len(ctx.counties) > 0 {
+				c.County, c.City = ctx.counties[0].county, ctx.counties[0].city
+			}
 		}
 		c.Themes = nil
 	}
 	caseThemes := map[int]map[string]int{} // theme -> passages tagged with it
 	for _, ps := range doc.Passages {
 		ps.Policies = CitedPolicies(ps.Text)
+		ctx := secCtx[ps.ID]
 		if ps.Case != nil {
 			c := cases[ps.Case.Number]
 			ps.Case.County = c.County
+			ps.Counties, ps.Cities = nil, nil
 			if c.County != "" {
-				ps.Counties, ps.Cities = []string{c.County}, []string{c.City}
+				ps.Counties = []string{c.County}
+				if c.City != "" {
+					ps.Cities = []string{c.City}
+				}
+			} else {
+				ps.Cities = ctx.cities
 			}
 			ps.Themes = t.themes(c.Title, ps.Text)
 			if caseThemes[c.Number] == nil {
@@ -44,7 +64,18 @@ func (t *Tagger) Tag(doc *Document) {
 			}
 			continue
 		}
-		ps.Counties, ps.Cities = t.places(ps.Text)
+		var places placeSet
+		if ps.table {
+			if rows, ok := t.tablePlaces(ps.Text, shadow); ok {
+				places = rows
+			} else {
+				places = ctx
+			}
+		} else {
+			places.add(ctx)
+			places.add(t.gazPlaces(ps.Text, shadow))
+		}
+		ps.Counties, ps.Cities = places.countyNames(), places.cities
 		ps.Themes = t.themes("", ps.Text)
 	}
 	for _, c := range doc.Cases {
@@ -72,33 +103,6 @@ func (t *Tagger) caseThemes(c *Case, perPassage map[string]int) []string {
 		}
 	}
 	return rankKeys(keep)
-}
-
-// counties returns the county-level places (and zones) named in text.
-func (t *Tagger) counties(text string) []*Place {
-	var out []*Place
-	for _, p := range t.Places.Find(text) {
-		if !p.IsCity() {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// places returns the counties named in text and the cities they and any
-// explicitly named city belong to.
-func (t *Tagger) places(text string) (counties, cities []string) {
-	seenCity := map[string]bool{}
-	for _, p := range t.Places.Find(text) {
-		if !p.IsCity() {
-			counties = append(counties, p.Name)
-		}
-		if !seenCity[p.City] {
-			seenCity[p.City] = true
-			cities = append(cities, p.City)
-		}
-	}
-	return counties, cities
 }
 
 // themes scores text (and the case title, weighted) against the ontology
