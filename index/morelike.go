@@ -28,15 +28,15 @@ type WeightedTerm struct {
 	Weight float64
 }
 
-// Candidate is a passage found by MoreLike.
-type Candidate struct {
+// LikeHit is a passage found by MoreLike.
+type LikeHit struct {
 	ID    string
 	Score float64
 }
 
 // MoreLike returns up to size passages (indicator tables aside) that share
 // most of q, best first; nil when q is empty.
-func (ix *Index) MoreLike(ctx context.Context, q LikeQuery, size int) ([]Candidate, error) {
+func (ix *Index) MoreLike(ctx context.Context, q LikeQuery, size int) ([]LikeHit, error) {
 	var should []query.Query
 	for _, t := range q.Terms {
 		should = append(should, termQuery(FieldText, t.Term, t.Weight))
@@ -62,9 +62,9 @@ func (ix *Index) MoreLike(ctx context.Context, q LikeQuery, size int) ([]Candida
 	if err != nil {
 		return nil, fmt.Errorf("more like this: %w", err)
 	}
-	out := make([]Candidate, 0, len(res.Hits))
+	out := make([]LikeHit, 0, len(res.Hits))
 	for _, h := range res.Hits {
-		out = append(out, Candidate{ID: h.ID, Score: h.Score})
+		out = append(out, LikeHit{ID: h.ID, Score: h.Score})
 	}
 	return out, nil
 }

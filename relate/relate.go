@@ -20,7 +20,7 @@ import (
 type Index interface {
 	Library() *corpus.Library
 	DocFreqs(ctx context.Context, terms []string) (map[string]uint64, uint64, error)
-	MoreLike(ctx context.Context, q index.LikeQuery, size int) ([]index.Candidate, error)
+	MoreLike(ctx context.Context, q index.LikeQuery, size int) ([]index.LikeHit, error)
 }
 
 // Config is what an Engine is built from.
