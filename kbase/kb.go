@@ -116,6 +116,10 @@ func (kb *KB) Ingest(ctx context.Context, name string, raw []byte) (*corpus.Docu
 	} else if ok {
 		return nil, fmt.Errorf("%s: %w（已作为 %s 收录）", name, ErrDuplicate, r.Name)
 	}
+	// The same text in another format (.md and .docx) is the same document.
+	if d, ok := kb.index.Library().DocumentWithText(doc.TextHash); ok {
+		return nil, fmt.Errorf("%s: %w（内容与已收录的 %s 相同）", name, ErrDuplicate, d.Source)
+	}
 	kb.parts.Tagger.Tag(doc)
 	rec := docstore.Record{ID: doc.ID, Name: name, Format: doc.Format, Hash: doc.Hash, Size: int64(len(raw)),
 		Title: doc.Title, Added: time.Now().UTC()}
