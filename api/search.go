@@ -12,7 +12,8 @@ import (
 type searchBody struct {
 	Query      string                        `json:"query"`
 	Total      uint64                        `json:"total"`
-	Passages   uint64                        `json:"passages"` // matching passages (differs from total with group=case)
+	Passages   uint64                        `json:"passages"`   // matching passages (differs from total with group=case)
+	WeakTotal  uint64                        `json:"weak_total"` // weak matches, not in total (counted when the page reaches them)
 	Group      string                        `json:"group,omitempty"`
 	Indicators []indicatorJSON               `json:"indicators"`
 	TookMS     float64                       `json:"took_ms"`
@@ -69,7 +70,7 @@ func (s *Server) search(c *gin.Context) {
 		fail(c, http.StatusInternalServerError, "检索失败")
 		return
 	}
-	body := searchBody{Query: req.Query, Total: res.Total, Passages: res.Passages, Group: req.Group,
+	body := searchBody{Query: req.Query, Total: res.Total, Passages: res.Passages, WeakTotal: res.WeakTotal, Group: req.Group,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
 		Hits: []hitJSON{}, Facets: res.Facets, Indicators: []indicatorJSON{}}
 	for _, in := range s.relate().IndicatorsFor(req.Query) {

@@ -36,6 +36,7 @@ type hitJSON struct {
 	Score   float64       `json:"score"`
 	Matched []index.Match `json:"matched"`
 	Others  []hitJSON     `json:"others,omitempty"` // group=case: the case's other matching passages
+	Weak    bool          `json:"weak"`             // matches only generic pieces of the query; not in total or facets
 }
 
 func toPassageJSON(lib *corpus.Library, p *corpus.Passage) passageJSON {
@@ -62,7 +63,7 @@ func toHitJSON(lib *corpus.Library, h index.Hit) hitJSON {
 	if matched == nil {
 		matched = []index.Match{}
 	}
-	out := hitJSON{passageJSON: toPassageJSON(lib, h.Passage), Snippet: h.Snippet, Score: h.Score, Matched: matched}
+	out := hitJSON{passageJSON: toPassageJSON(lib, h.Passage), Snippet: h.Snippet, Score: h.Score, Matched: matched, Weak: h.Weak}
 	for _, o := range h.Others {
 		out.Others = append(out.Others, toHitJSON(lib, o))
 	}

@@ -49,6 +49,11 @@ const (
 	maxBigramShare = 0.2
 )
 
+// looseSpecific is the general-language specificity (package specificity)
+// below which a piece of a query word is loose: 经济 of 楼宇经济, 企业 of
+// 科技型企业. A passage that only such pieces match is a weak match.
+const looseSpecific = 0.5
+
 // pruneCommon looks up how common each part of the query is and drops
 // what selects nearly everything: common sub-words and bigrams go, common
 // words stop counting for the match (they stay in the phrase). Besides
@@ -95,11 +100,22 @@ func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 		}
 	}
 	pq.subs = kept
+	pq.loose = map[string]bool{}
+	if ix.spec != nil {
+		for _, s := range pq.subs {
+			if ix.spec.General(s) < looseSpecific {
+				pq.loose[s] = true
+			}
+		}
+	}
 	// Bigrams are the fallback for unknown words only: for a word the index
 	// knows they add little but matches (and cost) on every passage.
 	for _, g := range hanBigrams(unknown) {
 		if share(FieldTextCJK, g) <= maxBigramShare {
 			pq.bigrams = append(pq.bigrams, g)
+			if ix.spec != nil && ix.spec.General(g) < looseSpecific {
+				pq.loose[g] = true
+			}
 		}
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/segment"
+	"github.com/shanxi-sme/kb/specificity"
 )
 
 // Config is what an index is built from.
@@ -36,6 +37,10 @@ type Config struct {
 	Embedder embedding.Embedder
 	// Fusion weighs and floors the vectors; nil means DefaultFusion.
 	Fusion *Fusion
+	// Specificity tells the telling parts of a query from generic ones
+	// (楼宇 from 经济 in 楼宇经济); passages that match only generic parts
+	// are weak matches. nil: no match is weak.
+	Specificity *specificity.Model
 }
 
 // Index is the open search index over a library of passages.
@@ -48,6 +53,7 @@ type Index struct {
 	concepts    *corpus.Thesaurus
 	places      *corpus.Gazetteer
 	filler      fillerWords
+	spec        *specificity.Model    // nil: no weak matches
 	dense       atomic.Pointer[dense] // nil: lexical only
 	fusion      atomic.Pointer[Fusion]
 	log         *slog.Logger
@@ -84,7 +90,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
-	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), log: log}
+	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), log: log, spec: cfg.Specificity}
 	fusion := DefaultFusion()
 	if cfg.Fusion != nil {
 		fusion = *cfg.Fusion

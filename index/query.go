@@ -43,6 +43,9 @@ type parsedQuery struct {
 	expansions []expansion     // thesaurus wordings the query is widened to
 	bigrams    []string        // character bigrams of the terms, for recall across splits
 	common     map[string]bool // terms in so many passages that they do not select any
+	// loose marks sub-words and bigrams that are generic in general Chinese
+	// (经济 in 楼宇经济): a passage they alone match is a weak match.
+	loose map[string]bool
 
 	themes   []string // ontology themes the query names (人才引进 -> 人才)
 	counties []string // counties and zones the query names
@@ -130,7 +133,18 @@ func decodeQuote(s string) (rune, int) {
 // thesaurus expansions decide which passages match (any of them); the
 // recognised themes and places only lift passages that match anyway, so a
 // theme named in the query never drags in every passage tagged with it.
-func (pq parsedQuery) textQuery() query.Query {
+func (pq parsedQuery) textQuery() query.Query { return pq.buildQuery(true) }
+
+// strictQuery is textQuery without the loose parts: the strong matches.
+// It is nil when the query has no loose parts.
+func (pq parsedQuery) strictQuery() query.Query {
+	if len(pq.loose) == 0 {
+		return nil
+	}
+	return pq.buildQuery(false)
+}
+
+func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	var must, literal, fragments, expanded, lift []query.Query
 	for _, p := range pq.phrases {
 		must = append(must, phraseQuery(p, 1))
@@ -144,11 +158,19 @@ func (pq parsedQuery) textQuery() query.Query {
 		lift = append(lift, phraseQuery(pq.free, boostPhrase))
 	}
 	// Pieces of the user's words: dictionary sub-words and character bigrams.
-	if len(pq.subs) > 0 {
-		fragments = append(fragments, matchQuery(FieldText, strings.Join(pq.subs, " "), segment.QueryAnalyzer, boostSubword))
+	var subs []string
+	for _, s := range pq.subs {
+		if withLoose || !pq.loose[s] {
+			subs = append(subs, s)
+		}
+	}
+	if len(subs) > 0 {
+		fragments = append(fragments, matchQuery(FieldText, strings.Join(subs, " "), segment.QueryAnalyzer, boostSubword))
 	}
 	for _, g := range pq.bigrams {
-		fragments = append(fragments, termQuery(FieldTextCJK, g, boostBigrams))
+		if withLoose || !pq.loose[g] {
+			fragments = append(fragments, termQuery(FieldTextCJK, g, boostBigrams))
+		}
 	}
 	// Other wordings of the concepts the query names.
 	for _, e := range pq.expansions {

@@ -48,6 +48,10 @@ type Hit struct {
 	Snippet string  // HTML: escaped text with <mark> around matches
 	Matched []Match // why it matched
 	Others  []Hit   // with Group: the case's other matching passages, best first
+	// Weak marks a passage that matches only generic pieces of the query
+	// (经济 of 楼宇经济); weak hits follow all strong ones and count in
+	// neither the total nor the facets.
+	Weak bool
 }
 
 // FacetValue is a facet value with the number of matching passages.
@@ -63,6 +67,9 @@ type Result struct {
 	Took     time.Duration
 	Hits     []Hit
 	Facets   map[string][]FacetValue
+	// WeakTotal counts the weak matches (see Hit.Weak), when the page
+	// reaches past the strong ones; they are not in Total.
+	WeakTotal uint64
 }
 
 // Validate checks a request and fills in defaults; its errors wrap ErrBadRequest.
@@ -126,6 +133,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	pq := ix.parseQuery(r.Query)
 	ix.pruneCommon(ctx, &pq)
 	text := pq.textQuery()
+	strict := pq.strictQuery() // nil: every match of text is strong
+	if strict != nil {
+		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
+	}
 	q := text
 	if q == nil {
 		q = bleve.NewMatchAllQuery()
@@ -192,8 +203,42 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	for _, h := range ranked {
 		out.Hits = append(out.Hits, hit(h))
 	}
+	// Past the strong matches the page continues with the weak ones.
+	lo, hi := uint64((r.Page-1)*r.Size), uint64(r.Page*r.Size)
+	if strict != nil && hi > out.Passages {
+		from := lo - min(lo, out.Passages)
+		weak, total, err := ix.weakMatches(ctx, strict, text, r.Filters, int(from), int(hi-max(lo, out.Passages)))
+		if err != nil {
+			return nil, err
+		}
+		out.WeakTotal = total
+		for _, h := range weak {
+			wh := hit(h)
+			wh.Weak = true
+			out.Hits = append(out.Hits, wh)
+		}
+	}
 	out.Took = time.Since(start)
 	return out, nil
+}
+
+// weakMatches returns the passages that match the full query but not its
+// strong part, best first, from offset from, and how many there are.
+func (ix *Index) weakMatches(ctx context.Context, full, strong query.Query, filters map[string][]string, from, size int) ([]scored, uint64, error) {
+	bq := bleve.NewBooleanQuery()
+	bq.AddMust(full)
+	bq.AddMustNot(strong)
+	if f := filterQuery(filters); f != nil {
+		bq.AddFilter(f)
+	}
+	req := bleve.NewSearchRequestOptions(bq, size, from, false)
+	req.SortBy([]string{"-_score"})
+	req.IncludeLocations = true
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("weak matches: %w", err)
+	}
+	return ix.rerank(res.Hits), res.Total, nil
 }
 
 // hybrid fuses the lexical ranking with the dense candidates that pass the

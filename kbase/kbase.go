@@ -89,7 +89,7 @@ func (p *Parts) OpenIndexWith(ctx context.Context, dataDir string, log *slog.Log
 func (p *Parts) openIndex(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, lib *corpus.Library) (*index.Index, error) {
 	cfg := index.Config{
 		Dir: filepath.Join(dataDir, "index"), Library: lib, Segmenter: p.Segmenter,
-		Themes: p.Themes, Concepts: p.Concepts, Places: p.Places, Logger: log,
+		Themes: p.Themes, Concepts: p.Concepts, Places: p.Places, Logger: log, Specificity: p.Specificity,
 	}
 	if emb.Enabled() {
 		e, err := newEmbedder(dataDir, emb)
