@@ -14,6 +14,11 @@ type Evidence struct {
 	Topic    float64  // weight of the shared words and concepts
 	Items    int      // shared words of weight ≥ strongTerm, and concepts
 	Score    float64  // Topic plus the place bonus
+	// Coverage is the share of the first text's specific words (by
+	// weight) that the second shares: how much of a paragraph a case
+	// explains. A long paragraph that touches a case in passing shares
+	// a little of much; a short one about the case shares most of little.
+	Coverage float64
 }
 
 // Weights of evidence.
@@ -40,15 +45,18 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 		v    float64
 	}
 	var terms []shared
+	var mass, covered float64
 	for t, tfa := range a.terms {
-		tfb, ok := b.terms[t]
-		if !ok {
-			continue
-		}
 		wt := w[t]
 		if wt <= 0 {
 			continue
 		}
+		mass += wt * math.Min(tfa, 1)
+		tfb, ok := b.terms[t]
+		if !ok {
+			continue
+		}
+		covered += wt * math.Min(tfa, 1)
 		v := wt * math.Min(tfa, 1) * tfGain(tfb)
 		ev.Topic += v
 		if wt >= strongTerm && tfa >= 1 && tfb >= 1 {
@@ -84,6 +92,9 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 		}
 	}
 	ev.Score = ev.Topic
+	if mass > 0 {
+		ev.Coverage = covered / mass
+	}
 	return ev
 }
 

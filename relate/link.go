@@ -29,6 +29,7 @@ const MaxLinkParagraphs = 2000
 // other (README: 草稿关联).
 type LinkParams struct {
 	Threshold   float64 // a link's score must reach this
+	MinCoverage float64 // and cover this share of the paragraph's specific words
 	MinItems    int     // and rest on at least this many items of evidence
 	Margin      float64 // a further link needs this share of the best link's score
 	MaxLinks    int     // links per paragraph
@@ -51,7 +52,7 @@ type LinkParams struct {
 
 // DefaultLinkParams are the thresholds in use.
 var DefaultLinkParams = LinkParams{
-	Threshold: 3.0, MinItems: 1, Margin: 0.6, MaxLinks: 3, WholeShare: 0.3,
+	Threshold: 1.5, MinItems: 2, MinCoverage: 0.2, Margin: 0.7, MaxLinks: 3, WholeShare: 0.3,
 	ConceptW: 0.6, PlaceW: 0.5, PlaceTopic: 1.0, MinHan: 8,
 	KeyTerms: 12, Candidates: 40, MinKeyTerm: 0.3, CandConcept: 0.6,
 	TopicParas: 2, TopicThreshold: 1.0,
@@ -163,7 +164,7 @@ func (lp LinkParams) DecideAll(cands [][]Link) [][]Link {
 func (lp LinkParams) Decide(cands []Link, topics map[string]bool) []Link {
 	out := []Link{}
 	for _, l := range cands {
-		clears := l.Score >= lp.Threshold && l.Items >= lp.MinItems
+		clears := l.Score >= lp.Threshold && l.Items >= lp.MinItems && l.Coverage >= lp.MinCoverage
 		if topics[unitKey(l.Passage)] && l.Score >= lp.TopicThreshold && l.Items >= 1 {
 			clears = true
 		}

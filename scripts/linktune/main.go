@@ -74,6 +74,7 @@ func ratio(a, b int) float64 {
 func main() {
 	folder := flag.String("folder", "../shared/eval/link-dev", "labelled texts")
 	explain := flag.String("explain", "", "print the candidates of the paragraphs of files whose name contains this")
+	flag.Float64Var(&maxThreshold, "max-threshold", 100, "consider thresholds up to this only")
 	flag.Parse()
 	explainFiles = *explain
 	if err := run(*folder); err != nil {
@@ -128,13 +129,18 @@ func run(folder string) error {
 						return err
 					}
 				}
-				for _, th := range []float64{1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4} {
+				for _, th := range []float64{1, 1.5, 2, 2.5, 3, 4} {
+					if th > maxThreshold {
+						continue
+					}
 					for _, items := range []int{1, 2, 3} {
-						for _, margin := range []float64{0.4, 0.5, 0.6, 0.7, 0.8} {
+						for _, margin := range []float64{0.5, 0.7} {
 							for _, topic := range []float64{0.5, 1, 1.5, 100} {
-								p := sp
-								p.Threshold, p.MinItems, p.Margin, p.TopicThreshold = th, items, margin, topic
-								grid = append(grid, setting{p, [2]tally{score(texts, p, 0), score(texts, p, 1)}})
+								for _, cov := range []float64{0, 0.1, 0.2, 0.3, 0.4, 0.5} {
+									p := sp
+									p.Threshold, p.MinItems, p.Margin, p.TopicThreshold, p.MinCoverage = th, items, margin, topic, cov
+									grid = append(grid, setting{p, [2]tally{score(texts, p, 0), score(texts, p, 1)}})
+								}
 							}
 						}
 					}
@@ -174,7 +180,10 @@ func run(folder string) error {
 	return nil
 }
 
-var explainFiles string
+var (
+	explainFiles string
+	maxThreshold float64
+)
 
 func printCandidates(t text) {
 	for i, para := range t.scored {
@@ -186,8 +195,8 @@ func printCandidates(t text) {
 }
 
 func describe(p relate.LinkParams) string {
-	return fmt.Sprintf("threshold %.1f items %d margin %.1f whole %.1f concept %.1f place %.1f topic %.1f",
-		p.Threshold, p.MinItems, p.Margin, p.WholeShare, p.ConceptW, p.PlaceW, p.TopicThreshold)
+	return fmt.Sprintf("threshold %.1f items %d coverage %.1f margin %.1f whole %.1f concept %.1f place %.1f topic %.1f",
+		p.Threshold, p.MinItems, p.MinCoverage, p.Margin, p.WholeShare, p.ConceptW, p.PlaceW, p.TopicThreshold)
 }
 
 func add(a, b tally) tally { return tally{a.tp + b.tp, a.fp + b.fp, a.fn + b.fn, a.neg + b.neg} }
