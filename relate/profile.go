@@ -16,11 +16,11 @@ import (
 // it names. Places are kept apart from the words: where something
 // happened is not what it is about.
 type profile struct {
-	terms    map[string]float64 // word -> occurrences (a sub-word counts half)
-	pos      map[string]float64 // word -> specificity.POSFactor of its tag
-	concepts map[string]float64 // concept (preferred term) -> strength of the wording found
+	terms    map[string]float64         // word -> occurrences (a sub-word counts half)
+	pos      map[string]float64         // word -> specificity.POSFactor of its tag
+	concepts map[string]float64         // concept (preferred term) -> strength of the wording found
 	wording  map[string]map[string]bool // concept -> the wordings of it found
-	counties map[string]bool    // counties and zones named (standard names)
+	counties map[string]bool            // counties and zones named (standard names)
 }
 
 // Weights of what a profile records.
