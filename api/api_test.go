@@ -560,7 +560,7 @@ func TestFilterDifferentFacetsAND(t *testing.T) {
 // ---- 4. pagination ----
 
 func TestPagination(t *testing.T) {
-	for _, q := range []string{"楼宇经济", ""} {
+	for _, q := range []string{"小升规", ""} {
 		t.Run("q="+q, func(t *testing.T) {
 			p1 := search(t, url.Values{"q": {q}, "size": {"5"}, "page": {"1"}})
 			p2 := search(t, url.Values{"q": {q}, "size": {"5"}, "page": {"2"}})

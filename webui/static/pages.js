@@ -221,7 +221,8 @@ async function loadSimilar(box, targets, label, scroll) {
   }
   const items = mergeSimilar(answers).slice(0, 5);
   if (items.length === 0) {
-    box.append(el("p", { className: "muted", text: "暂未找到其他县区的类似做法。" }));
+    // Only offers with specific shared evidence come back: none is an answer.
+    box.append(el("p", { className: "muted similar-none", text: "暂无类似做法：其他县区的案例与此没有足够具体的共同点。" }));
     return;
   }
   const ul = el("ul", { className: "similar-list" });
