@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -452,6 +453,12 @@ func TestBrowserLink(t *testing.T) {
 	}
 	p.shot("11-link")
 
+	// The drafter drops a suggested link: it leaves the page and the export.
+	before := eval[int](p, `document.querySelectorAll(".note").length`)
+	dropped := p.texts(".note:first-of-type cite")[0]
+	p.do("drop link", chromedp.Click(chromedp.CSS(".note .drop-link")))
+	p.waitFor("link dropped", fmt.Sprintf(`document.querySelectorAll(".note").length === %d`, before-1))
+
 	// Markdown export: a Blob download, with footnotes.
 	dir := t.TempDir()
 	if _, err := chromedp.CallBrowser(p.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
@@ -474,6 +481,28 @@ func TestBrowserLink(t *testing.T) {
 	if !strings.Contains(text, "[^1]: 参见《") || !strings.Contains(text, "知识产权质押贷款") {
 		t.Errorf("exported Markdown lacks footnotes or text:\n%s", text)
 	}
+	t.Logf("dropped %s", dropped)
+	if n := strings.Count(text, "]: 参见"); n > before-1 {
+		t.Errorf("export has %d notes after dropping one of %d", n, before)
+	}
+}
+
+// A query with a generic piece (经济 of 楼宇经济) lists the passages that
+// match only that piece after a separator, outside the count.
+func TestBrowserWeakMatches(t *testing.T) {
+	p := newPage(t, 1280, 900)
+	p.open("/?q="+url.QueryEscape("楼宇经济"), ".hits .hit")
+	p.waitFor("weak separator", `document.querySelector(".weak-separator") !== null`)
+	strong := eval[int](p, `document.querySelectorAll("ol.hits:not(.hits-weak) .hit").length`)
+	weak := eval[int](p, `document.querySelectorAll("ol.hits-weak .hit").length`)
+	if strong == 0 || weak == 0 {
+		t.Errorf("%d strong and %d weak hits shown", strong, weak)
+	}
+	summary := p.texts("#results-summary")
+	if len(summary) == 0 || !strings.Contains(summary[0], "共 "+strconv.Itoa(strong)+" 条结果") || !strings.Contains(summary[0], "较弱匹配") {
+		t.Errorf("summary %v with %d strong hits", summary, strong)
+	}
+	p.shot("02b-weak-matches")
 }
 
 // The documents page lists the built-in report, which cannot be deleted.

@@ -64,6 +64,10 @@ type Paragraph struct {
 	Start, End int // character (rune) offsets into the linked text
 	Text       string
 	Links      []Link
+	// Heading marks a title line (short, no sentence punctuation): it
+	// links on its own evidence only, never through the draft's topics,
+	// which it merely announces.
+	Heading bool
 }
 
 // Link is a case (or other practice passage) a paragraph relates to.
@@ -83,7 +87,7 @@ func Paragraphs(text string) []Paragraph {
 		if trimmed != "" {
 			lead := utf8.RuneCountInString(line[:strings.Index(line, trimmed)])
 			out = append(out, Paragraph{Index: len(out), Start: pos + lead,
-				End: pos + lead + utf8.RuneCountInString(trimmed), Text: trimmed, Links: []Link{}})
+				End: pos + lead + utf8.RuneCountInString(trimmed), Text: trimmed, Links: []Link{}, Heading: looksLikeHeading(trimmed)})
 		}
 		pos += n
 	}
@@ -96,14 +100,15 @@ func (e *Engine) Link(ctx context.Context, text string) ([]Paragraph, error) {
 	if err != nil {
 		return nil, err
 	}
-	cands := make([][]Link, len(paras))
-	for i := range paras {
-		cands[i] = paras[i].Links
-	}
-	for i, ls := range e.link.DecideAll(cands) {
+	for i, ls := range e.link.DecideAll(paras) {
 		paras[i].Links = ls
 	}
 	return paras, nil
+}
+
+// looksLikeHeading tells a title line from running text.
+func looksLikeHeading(s string) bool {
+	return utf8.RuneCountInString(s) < 40 && !strings.ContainsAny(s, "。！？；")
 }
 
 // LinkCandidates is Link without the decision: every paragraph with every
@@ -132,13 +137,15 @@ func (e *Engine) LinkCandidates(ctx context.Context, text string) ([]Paragraph, 
 	return paras, nil
 }
 
-// DecideAll decides the links of every paragraph of a draft (each list
-// of candidates best first): first on each paragraph's own evidence, then
-// again with the draft's topics (see LinkParams.TopicParas).
-func (lp LinkParams) DecideAll(cands [][]Link) [][]Link {
-	out := make([][]Link, len(cands))
+// DecideAll decides the links of every paragraph of a draft (with its
+// candidates, best first, as LinkCandidates gives them): first on each
+// paragraph's own evidence, then again with the draft's topics (see
+// LinkParams.TopicParas).
+func (lp LinkParams) DecideAll(paras []Paragraph) [][]Link {
+	out := make([][]Link, len(paras))
 	count := map[string]int{}
-	for i, c := range cands {
+	for i, p := range paras {
+		c := p.Links
 		out[i] = lp.Decide(c, nil)
 		if len(c) > 0 && c[0].Items >= 1 && c[0].Score >= lp.TopicThreshold {
 			count[unitKey(c[0].Passage)]++
@@ -153,8 +160,10 @@ func (lp LinkParams) DecideAll(cands [][]Link) [][]Link {
 	if len(topics) == 0 {
 		return out
 	}
-	for i, c := range cands {
-		out[i] = lp.Decide(c, topics)
+	for i, p := range paras {
+		if !p.Heading {
+			out[i] = lp.Decide(p.Links, topics)
+		}
 	}
 	return out
 }

@@ -114,15 +114,23 @@ func TestDraftTopic(t *testing.T) {
 	if got := linkOne(t, weak); len(got) != 0 {
 		t.Skipf("the paragraph links on its own (%v): no test of the topic", counties(got))
 	}
+	title := "知识产权质押贷款调研"
+	alone := linkOne(t, title)
 	draft := strings.Join([]string{
+		title,
 		"某高新区推出知识产权质押贷款，科技型中小企业凭专利就能融资，缓解了缺少抵押物的难题。",
 		weak,
 		"高新区建立知识产权质押融资风险补偿资金池，银行放贷的积极性明显提高。",
 	}, "\n\n")
-	paras, err := engine.Link(context.Background(), draft)
+	all, err := engine.Link(context.Background(), draft)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The title announces the topic; it links on its own evidence only.
+	if len(all[0].Links) != len(alone) {
+		t.Errorf("title links %v in the draft, %v alone", counties(all[0].Links), counties(alone))
+	}
+	paras := all[1:]
 	if len(paras[0].Links) == 0 || len(paras[2].Links) == 0 {
 		t.Fatalf("the draft's main paragraphs are not linked: %v / %v", counties(paras[0].Links), counties(paras[2].Links))
 	}

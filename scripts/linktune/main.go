@@ -281,11 +281,7 @@ func marks(x text, p relate.LinkParams) string {
 }
 
 func decideAll(x text, p relate.LinkParams) [][]relate.Link {
-	cands := make([][]relate.Link, len(x.scored))
-	for i, para := range x.scored {
-		cands[i] = para.Links
-	}
-	return p.DecideAll(cands)
+	return p.DecideAll(x.scored)
 }
 
 func caseID(l relate.Link) string {

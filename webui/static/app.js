@@ -312,7 +312,7 @@ function render(state, data) {
     renderIndicatorPreview(list(data.indicators));
     if (hits.length > 0) renderHits(hits, state);
     else renderNoResults(state, total);
-    renderPagination(state, total, Number(data.size) || PAGE_SIZE);
+    renderPagination(state, total + (Number(data.weak_total) || 0), Number(data.size) || PAGE_SIZE);
   }
   restoreFocus(focusKey, $("results-summary"));
 }
@@ -334,7 +334,8 @@ function renderFailure(state) {
 function renderSummary(state, data, total) {
   const took = Number(data.took_ms);
   const tookText = Number.isFinite(took) ? formatMs(took) : "—";
-  let text = `共 ${total} 条结果（用时 ${tookText} 毫秒）`;
+  const weak = Number(data.weak_total) || 0;
+  let text = `共 ${total} 条结果${weak ? `，另有 ${weak} 条较弱匹配` : ""}（用时 ${tookText} 毫秒）`;
   if (state.group) {
     const passages = Number(data.passages) || total;
     text = `共 ${total} 组结果，涉及 ${passages} 个文段（用时 ${tookText} 毫秒）`;
@@ -518,12 +519,25 @@ function renderIndicatorPreview(indicators) {
 
 // ---- Hits
 
+// Weak matches (only a generic piece of the query matched) come after the
+// strong ones, in a list of their own under a separator.
 function renderHits(hits, state) {
   const box = $("results");
   clear(box);
-  const ol = el("ol", { className: "hits", start: String((state.page - 1) * PAGE_SIZE + 1) });
-  hits.forEach((hit, index) => ol.append(el("li", null, renderHit(hit, `hit-${index}`, state.filters.county))));
-  box.append(ol);
+  const first = (state.page - 1) * PAGE_SIZE + 1;
+  const strong = hits.filter((h) => !h.weak);
+  const weak = hits.filter((h) => h.weak);
+  if (strong.length) {
+    const ol = el("ol", { className: "hits", start: String(first) });
+    strong.forEach((hit, index) => ol.append(el("li", null, renderHit(hit, `hit-${index}`, state.filters.county))));
+    box.append(ol);
+  }
+  if (weak.length) {
+    box.append(el("p", { className: "weak-separator", role: "separator", text: "以下为较弱匹配：只含查询中较泛的词语" }));
+    const ol = el("ol", { className: "hits hits-weak", start: String(first + strong.length) });
+    weak.forEach((hit, index) => ol.append(el("li", null, renderHit(hit, `hit-w${index}`, state.filters.county))));
+    box.append(ol);
+  }
 }
 
 function renderHit(hit, key, selectedCounties) {

@@ -143,7 +143,7 @@ function footnotes(data) {
 function renderResult(box, data) {
   const paragraphs = list(data.paragraphs);
   const { notes, perParagraph } = footnotes(data);
-  const linked = Number(data.linked) || perParagraph.filter((m) => m.length).length;
+  const linked = perParagraph.filter((m) => m.length).length; // after any link the user dropped
   const summary = `共 ${paragraphs.length} 段，其中 ${linked} 段找到可引用的案例（${notes.length} 处出处）`;
   box.append(el("div", { className: "link-summary" },
     el("h2", { className: "section-title", text: summary }),
@@ -160,7 +160,15 @@ function renderResult(box, data) {
       el("p", null, p.text, mine.map((m) => el("sup", { className: "fn-ref" }, el("a", { href: `#note-${i}-${m.n}`, text: `[${m.n}]`, "aria-label": `出处 ${m.n}` })))));
     const notesBox = el("div", { className: "para-notes" });
     if (isLinked) {
-      notesBox.append(el("ul", { className: "note-list" }, list(p.links).map((l) => noteItem(l, i, mine))));
+      // A dropped link leaves the page and every export.
+      const drop = (l) => {
+        p.links = list(p.links).filter((x) => x !== l);
+        clear(box);
+        renderResult(box, data);
+        const next = box.querySelectorAll(".para")[i];
+        if (next) next.querySelector(".drop-link, .para-text p")?.focus?.();
+      };
+      notesBox.append(el("ul", { className: "note-list" }, list(p.links).map((l) => noteItem(l, i, mine, drop))));
     } else {
       notesBox.append(el("p", { className: "muted small", text: "未找到相关案例" }));
     }
@@ -170,7 +178,7 @@ function renderResult(box, data) {
   return summary;
 }
 
-function noteItem(link, paragraph, mine) {
+function noteItem(link, paragraph, mine, drop) {
   const m = mine.find((x) => x.link === link) || mine.find((x) => x.link.citation === link.citation);
   const inCase = Boolean(link.case);
   const shared = [...list(link.concepts), ...list(link.terms).filter((t) => !list(link.concepts).includes(t))].slice(0, 8);
@@ -182,7 +190,15 @@ function noteItem(link, paragraph, mine) {
       link.county ? countyLink(link.county, "county-link county-badge") : null,
       el("a", { href: href.passage(link.id, inCase), text: inCase ? link.case.title : link.title })),
     shared.length ? el("p", { className: "shared" }, el("span", { className: "shared-label", text: "共同：" }),
-      shared.map((t) => el("span", { className: "term" + (list(link.concepts).includes(t) ? " is-concept" : ""), text: t }))) : null);
+      shared.map((t) => el("span", { className: "term" + (list(link.concepts).includes(t) ? " is-concept" : ""), text: t }))) : null,
+    dropButton(link, paragraph, drop));
+}
+
+function dropButton(link, paragraph, drop) {
+  const b = el("button", { type: "button", className: "link-button drop-link", text: "移除此关联",
+    "aria-label": `从第 ${paragraph + 1} 段移除关联：${link.citation}` });
+  b.addEventListener("click", () => drop(link));
+  return b;
 }
 
 function exportButton(label, action) {
