@@ -5,12 +5,12 @@ import (
 	"sort"
 )
 
-// Evidence is what two texts share, weighed: the specific words, the
-// concepts, and the places (which count only beside topical evidence).
+// Evidence is what two texts share, weighed: the specific words and the
+// concepts (and, for a link, the place, which counts only beside them).
 type Evidence struct {
 	Terms    []string // shared words, most telling first
 	Concepts []string // shared concepts
-	Places   []string // counties both name
+	Places   []string // the county of the case, named beside topical evidence (links only)
 	Topic    float64  // weight of the shared words and concepts
 	Items    int      // shared words of weight ≥ strongTerm, and concepts
 	Score    float64  // Topic plus the place bonus
@@ -85,11 +85,6 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 		ev.Concepts = append(ev.Concepts, c)
 		ev.Topic += conceptW * math.Min(a.concepts[c], sb)
 		ev.Items++
-	}
-	for _, c := range sortedKeys(a.counties) {
-		if b.counties[c] {
-			ev.Places = append(ev.Places, c)
-		}
 	}
 	ev.Score = ev.Topic
 	if mass > 0 {

@@ -3,7 +3,6 @@ package relate
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -38,10 +37,7 @@ type LinkParams struct {
 	PlaceW      float64 // added when the paragraph names the case's county beside topical evidence
 	PlaceTopic  float64 // the topical evidence a place needs beside it
 	MinHan      int     // shorter paragraphs (dates, signatures) are not linked
-	KeyTerms    int     // words of a paragraph that find candidates
-	Candidates  int     // passages retrieved per paragraph
-	MinKeyTerm  float64 // specificity a word needs to find candidates
-	CandConcept float64 // boost of a concept's wording when finding candidates
+	Retrieval           // how candidates are found
 	// A case that is the best candidate of at least TopicParas paragraphs,
 	// each time on specific evidence scoring at least TopicThreshold, is a
 	// topic of the draft; such evidence then suffices for it in any
@@ -54,7 +50,7 @@ type LinkParams struct {
 var DefaultLinkParams = LinkParams{
 	Threshold: 1.5, MinItems: 2, MinCoverage: 0.2, Margin: 0.7, MaxLinks: 3, WholeShare: 0.3,
 	ConceptW: 0.6, PlaceW: 0.5, PlaceTopic: 1.0, MinHan: 8,
-	KeyTerms: 12, Candidates: 40, MinKeyTerm: 0.3, CandConcept: 0.6,
+	Retrieval:  Retrieval{KeyTerms: 12, MinKeyTerm: 0.3, ConceptBoost: 0.6, Size: 40},
 	TopicParas: 2, TopicThreshold: 1.0,
 }
 
@@ -199,7 +195,7 @@ func (e *Engine) linkParagraph(ctx context.Context, text string) ([]Link, error)
 		return nil, err
 	}
 	lib := e.ix.Library()
-	units, err := e.candidates(ctx, lib, para, w, lp.KeyTerms, lp.MinKeyTerm, lp.CandConcept, lp.Candidates)
+	units, err := e.candidates(ctx, lib, para, w, lp.Retrieval)
 	if err != nil {
 		return nil, fmt.Errorf("link paragraph: %w", err)
 	}
@@ -230,7 +226,6 @@ func (e *Engine) score(para *profile, u *unit, w map[string]float64) (Link, bool
 	}
 	l := Link{Passage: u.passages[bestI], Evidence: whole}
 	l.Score = lp.WholeShare*whole.Topic + (1-lp.WholeShare)*best.Topic
-	l.Places = nil
 	for _, c := range u.counties {
 		if para.counties[c] {
 			l.Places = append(l.Places, c)
@@ -244,21 +239,28 @@ func (e *Engine) score(para *profile, u *unit, w map[string]float64) (Link, bool
 	return l, true
 }
 
+// Retrieval is how the candidates of a comparison are found in the index.
+type Retrieval struct {
+	KeyTerms     int     // the most specific words of the text that find candidates
+	MinKeyTerm   float64 // the specificity such a word needs
+	ConceptBoost float64 // boost of a concept's wording
+	Size         int     // passages retrieved
+}
+
 // candidates finds the units that may relate to a profile: the units of
 // the passages that share its most specific words and concepts, and the
 // units about the counties it names.
-func (e *Engine) candidates(ctx context.Context, lib *corpus.Library, p *profile, w map[string]float64,
-	nTerms int, minTerm, conceptBoost float64, size int) ([]*unit, error) {
+func (e *Engine) candidates(ctx context.Context, lib *corpus.Library, p *profile, w map[string]float64, r Retrieval) ([]*unit, error) {
 	var q index.LikeQuery
-	for _, t := range keyTerms(p, w, nTerms, minTerm) {
+	for _, t := range keyTerms(p, w, r.KeyTerms, r.MinKeyTerm) {
 		q.Terms = append(q.Terms, index.WeightedTerm{Term: t, Weight: w[t]})
 	}
 	for _, c := range sortedKeys(p.concepts) {
 		for _, t := range e.conceptWordings(c) {
-			q.Phrases = append(q.Phrases, index.WeightedTerm{Term: t, Weight: conceptBoost * p.concepts[c]})
+			q.Phrases = append(q.Phrases, index.WeightedTerm{Term: t, Weight: r.ConceptBoost * p.concepts[c]})
 		}
 	}
-	hits, err := e.ix.MoreLike(ctx, q, size)
+	hits, err := e.ix.MoreLike(ctx, q, r.Size)
 	if err != nil {
 		return nil, err
 	}
@@ -307,5 +309,3 @@ func hanCount(s string) int {
 	}
 	return n
 }
-
-var _ = slices.Contains[[]string]

@@ -20,17 +20,16 @@ const MaxSimilar = 50
 
 // SimilarParams are the evidence thresholds of similar practices.
 type SimilarParams struct {
-	Threshold  float64 // the shared evidence must reach this
-	MinItems   int     // and rest on at least this many items
-	ConceptW   float64 // weight of a shared concept
-	KeyTerms   int     // words of the source that find candidates
-	MinKeyTerm float64 // specificity a word needs to find candidates
-	Candidates int     // passages retrieved
+	Threshold float64 // the shared evidence must reach this
+	MinItems  int     // and rest on at least this many items
+	ConceptW  float64 // weight of a shared concept
+	Retrieval         // how candidates are found
 }
 
 // DefaultSimilarParams are the thresholds in use.
 var DefaultSimilarParams = SimilarParams{
-	Threshold: 0.9, MinItems: 1, ConceptW: 0.6, KeyTerms: 16, MinKeyTerm: 0.3, Candidates: 60,
+	Threshold: 0.9, MinItems: 1, ConceptW: 0.6,
+	Retrieval: Retrieval{KeyTerms: 16, MinKeyTerm: 0.3, ConceptBoost: 0.6, Size: 60},
 }
 
 // SimilarHit is a passage like another one, with what they share.
@@ -58,7 +57,7 @@ func (e *Engine) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 	if err != nil {
 		return nil, err
 	}
-	units, err := e.candidates(ctx, lib, prof, w, sp.KeyTerms, sp.MinKeyTerm, 0.6, sp.Candidates)
+	units, err := e.candidates(ctx, lib, prof, w, sp.Retrieval)
 	if err != nil {
 		return nil, fmt.Errorf("similar to %s: %w", id, err)
 	}
@@ -79,7 +78,6 @@ func (e *Engine) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 		if best.Passage == nil || best.Score < sp.Threshold || best.Items < sp.MinItems {
 			continue
 		}
-		best.Places = nil
 		out = append(out, best)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
