@@ -99,6 +99,7 @@ type hit struct {
 	passage
 	Snippet string  `json:"snippet"`
 	Score   float64 `json:"score"`
+	Weak    bool    `json:"weak"`
 }
 
 type facetValue struct {
@@ -109,6 +110,7 @@ type facetValue struct {
 type searchResp struct {
 	Query  string                  `json:"query"`
 	Total  int                     `json:"total"`
+	Weak   int                     `json:"weak_total"` // weak matches after the strong ones
 	Page   int                     `json:"page"`
 	Size   int                     `json:"size"`
 	Hits   []hit                   `json:"hits"`
@@ -305,8 +307,17 @@ func TestSearchTopHit(t *testing.T) {
 	if first.Case == nil || first.Case.Number != 1 {
 		t.Errorf("first hit case = %+v, want case number 1 (经验一)", first.Case)
 	}
-	if r.Total < len(r.Hits) {
-		t.Errorf("total %d < %d hits on the page", r.Total, len(r.Hits))
+	if r.Total+r.Weak < len(r.Hits) {
+		t.Errorf("total %d + weak %d < %d hits on the page", r.Total, r.Weak, len(r.Hits))
+	}
+	strong := 0
+	for _, h := range r.Hits {
+		if !h.Weak {
+			strong++
+		}
+	}
+	if strong != min(r.Total, len(r.Hits)) {
+		t.Errorf("%d strong hits on the page, total %d", strong, r.Total)
 	}
 	for _, h := range r.Hits {
 		if h.ID == "" || h.Text == "" || h.Snippet == "" {
