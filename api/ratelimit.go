@@ -167,16 +167,20 @@ func ParseTrustedProxies(list string) ([]string, error) {
 		}
 		if strings.Contains(p, "/") {
 			if _, _, err := net.ParseCIDR(p); err != nil {
-				return nil, fmt.Errorf("%w: %q", ErrBadProxy, p)
+				return nil, &ProxyError{Entry: p}
 			}
 		} else if net.ParseIP(p) == nil {
-			return nil, fmt.Errorf("%w: %q", ErrBadProxy, p)
+			return nil, &ProxyError{Entry: p}
 		}
 		out = append(out, p)
 	}
 	return out, nil
 }
 
-// ErrBadProxy is an entry of a trusted proxy list that is neither an IP
+// ProxyError is an entry of a trusted proxy list that is neither an IP
 // address nor a CIDR range.
-var ErrBadProxy = errors.New("not an IP address or CIDR range")
+type ProxyError struct{ Entry string }
+
+func (e *ProxyError) Error() string {
+	return fmt.Sprintf("%q is not an IP address or CIDR range", e.Entry)
+}
