@@ -117,6 +117,9 @@ func (s *Server) upload(c *gin.Context) {
 	if len(added) == 0 {
 		body["error"] = failed[0].Error
 		body["code"] = codeForStatus(status)
+		if st, code, ok := contextFailure(c, status); ok { // timed out or abandoned, not our fault
+			status, body["code"], body["error"] = st, code, timeoutMessage
+		}
 	}
 	c.JSON(status, body)
 }

@@ -104,16 +104,32 @@ func fail(c *gin.Context, status int, format string, args ...any) {
 // the request timed out) is reported as such instead of as ours.
 func failCode(c *gin.Context, status int, code, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
-	if status >= http.StatusInternalServerError && status != http.StatusServiceUnavailable {
-		switch err := c.Request.Context().Err(); {
-		case errors.Is(err, context.DeadlineExceeded):
-			status, code, msg = http.StatusGatewayTimeout, CodeTimeout, "处理超时，请缩小范围后重试"
-		case errors.Is(err, context.Canceled):
-			status, code = StatusClientClosed, CodeClientClosed
+	if st, cd, ok := contextFailure(c, status); ok {
+		status, code, msg = st, cd, timeoutMessage
+		if cd == CodeClientClosed {
+			msg = "客户端已断开"
 		}
 	}
 	c.Header("Cache-Control", "no-store")
 	c.AbortWithStatusJSON(status, errorBody{Error: msg, Code: code})
+}
+
+const timeoutMessage = "处理超时，请缩小范围后重试"
+
+// contextFailure says whether a server error (status) was really the
+// request's own context ending: 504 "timeout" when its deadline passed,
+// 499 "client_closed" when the client went away.
+func contextFailure(c *gin.Context, status int) (int, string, bool) {
+	if status < http.StatusInternalServerError || status == http.StatusServiceUnavailable {
+		return status, "", false
+	}
+	switch err := c.Request.Context().Err(); {
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusGatewayTimeout, CodeTimeout, true
+	case errors.Is(err, context.Canceled):
+		return StatusClientClosed, CodeClientClosed, true
+	}
+	return status, "", false
 }
 
 // recovery turns a panic into a logged 500 instead of a dead process.
