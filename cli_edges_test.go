@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"log/slog"
 	"net"
@@ -255,5 +257,49 @@ func TestShutdownWaitsForRequestsInFlight(t *testing.T) {
 				t.Errorf("shutdown returned %v; the request in flight got %q", err, got)
 			}
 		})
+	}
+}
+
+func TestParseInterleaved(t *testing.T) {
+	newFS := func() (*flag.FlagSet, *int, *bool) {
+		fs := flag.NewFlagSet("search", flag.ContinueOnError)
+		return fs, fs.Int("size", 10, ""), fs.Bool("json", false, "")
+	}
+	fs, size, asJSON := newFS()
+	pos, err := parseInterleaved(fs, []string{"楼宇", "-json", "--size=3", "经济", "--", "--size"})
+	if err != nil || *size != 3 || !*asJSON || strings.Join(pos, "|") != "楼宇|经济|--size" {
+		t.Errorf("pos %q size %d json %v err %v", pos, *size, *asJSON, err)
+	}
+	fs, size, _ = newFS()
+	if _, err := parseInterleaved(fs, []string{"--size", "-1"}); err != nil || *size != -1 {
+		t.Errorf("negative value: size %d err %v", *size, err)
+	}
+	for _, args := range [][]string{{"--nope"}, {"--size"}, {"--size", "x"}, {"--json=maybe"}} {
+		fs, _, _ := newFS()
+		if _, err := parseInterleaved(fs, args); !errors.Is(err, errUsage) {
+			t.Errorf("%q: %v, want a usage error", args, err)
+		}
+	}
+	fs, _, _ = newFS()
+	var help *helpRequest
+	if _, err := parseInterleaved(fs, []string{"x", "-h"}); !errors.As(err, &help) {
+		t.Errorf("-h: %v", err)
+	}
+}
+
+func TestLogFormatAndLevel(t *testing.T) {
+	var buf bytes.Buffer
+	level, err := parseLogLevel("WARN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := newLogger(&buf, "json", level)
+	log.Info("hidden")
+	log.Warn("shown", "k", 1)
+	if out := buf.String(); strings.Contains(out, "hidden") || !json.Valid([]byte(out)) || !strings.Contains(out, `"msg":"shown"`) {
+		t.Errorf("json logger at warn wrote %q", out)
+	}
+	if _, err := parseLogLevel("verbose"); !errors.Is(err, errUsage) {
+		t.Errorf("bad level: %v", err)
 	}
 }

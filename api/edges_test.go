@@ -1,11 +1,13 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -306,5 +308,33 @@ func TestOverloadedHeavyRequests(t *testing.T) {
 	}
 	if resp, body := linkReq(); resp.StatusCode != 200 {
 		t.Errorf("link after the slot freed: %d %v", resp.StatusCode, body)
+	}
+}
+
+// A request line net/http cannot parse (a control character, a bad
+// escape in the path) is refused by net/http itself, in plain text,
+// before any handler runs: the README documents this. The test pins the
+// behaviour so that a change in Go shows up here.
+func TestUnparsableRequestLineAnsweredByGo(t *testing.T) {
+	srv := api.New(api.Options{Logger: quietLog})
+	hs := httptest.NewUnstartedServer(nil)
+	hs.Config = srv.HTTPServer()
+	hs.Start()
+	defer hs.Close()
+	for _, line := range []string{"GET /api/search?q=a\x01b HTTP/1.1", "GET /api/passages/%zz HTTP/1.1"} {
+		conn, err := net.Dial("tcp", hs.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "%s\r\nHost: x\r\n\r\n", line)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%q: %v", line, err)
+		}
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%q: %d, want net/http's 400", line, resp.StatusCode)
+		}
 	}
 }
