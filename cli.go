@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"html"
@@ -20,8 +19,8 @@ func indexCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "./data", "数据目录（存放索引）")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	kb, err := openKB(ctx, *data, log, embedding.Config{})
 	if err != nil {
@@ -35,23 +34,6 @@ func indexCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log 
 	}
 	fmt.Fprintf(stdout, "索引就绪：%d 个文段，指纹 %s\n", n, ix.Fingerprint())
 	return nil
-}
-
-// parseInterleaved parses flags that may stand before, between or after
-// the positional arguments (kb search 楼宇经济 --json), which the flag
-// package alone stops at, and returns the positional arguments.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, errUsage
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			positional, args = append(positional, args[0]), args[1:]
-		}
-	}
-	return positional, nil
 }
 
 // multiFlag collects a repeatable flag.
@@ -91,7 +73,7 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		}
 	}
 	if err := req.Validate(); err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
+		return usagef("%s", strings.TrimPrefix(err.Error(), index.ErrBadRequest.Error()+": "))
 	}
 	kb, err := openKB(ctx, *data, log, embedding.Config{})
 	if err != nil {

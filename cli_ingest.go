@@ -63,7 +63,7 @@ func ingestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 		return err
 	}
 	if len(paths) == 0 {
-		return errors.New("请指定要收录的文件或目录：kb ingest 文件或目录…")
+		return usagef("请指定要收录的文件或目录：kb ingest 文件或目录…")
 	}
 	files, skip, err := collectFiles(paths)
 	if err != nil {
@@ -125,7 +125,7 @@ func collectFiles(args []string) ([]string, skipped, error) {
 	for _, a := range args {
 		info, err := os.Stat(a)
 		if err != nil {
-			return nil, nil, fmt.Errorf("找不到 %s", a)
+			return nil, nil, fileError(a, err)
 		}
 		if !info.IsDir() {
 			out = append(out, a)
@@ -156,7 +156,7 @@ func collectFiles(args []string) ([]string, skipped, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("读取目录 %s：%w", a, err)
+			return nil, nil, fileError(a, err)
 		}
 	}
 	sort.Strings(out)
@@ -167,12 +167,31 @@ func collectFiles(args []string) ([]string, skipped, error) {
 func readLimited(path string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("读取失败：%w", err)
+		return nil, fileError(path, err)
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("%s 是目录，不是文件：请指定一个文件", path)
 	}
 	if info.Size() > corpus.MaxFileSize {
 		return nil, fmt.Errorf("%s: %w", filepath.Base(path), corpus.ErrTooLarge)
 	}
-	return os.ReadFile(path)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	return raw, nil
+}
+
+// fileError explains in Chinese why a file or folder named on the command
+// line cannot be read, and how to fix it.
+func fileError(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("找不到文件或目录 %s：请检查路径是否正确（相对路径从当前目录算起）", path)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("没有权限读取 %s：请检查文件权限", path)
+	}
+	return fmt.Errorf("无法读取 %s：%s", path, osReason(err))
 }
 
 // quietLogger keeps info logs out of the way of a progress bar.

@@ -19,8 +19,8 @@ func loadCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.IntVar(&c.Concurrency, "concurrency", 8, "并发客户端数")
 	fs.DurationVar(&c.Duration, "duration", 30*time.Second, "最长运行时间")
 	fs.IntVar(&c.MaxRequests, "requests", 100000, "最多请求数")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	rep, err := loadgen.Run(ctx, c)
 	if err != nil {

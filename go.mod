@@ -12,6 +12,7 @@ require (
 	github.com/ledongthuc/pdf v0.0.0-20260907135840-6c8c28e0e8a0
 	golang.org/x/net v0.55.0
 	golang.org/x/text v0.37.0
+	golang.org/x/time v0.16.0
 )
 
 require (

@@ -7,6 +7,10 @@
 //	kb ingest FILE|DIR… [--data ./data]
 //	kb link FILE [--format md|html|docx|json] [--out FILE] [--data ./data]
 //	kb embed-check --embed-url URL --embed-model MODEL [--semantic-ratio R] [--data ./data]
+//	kb health [--url http://127.0.0.1:8080]
+//	kb version
+//
+// Exit codes: 0 success, 1 runtime failure, 2 usage error.
 package main
 
 import (
@@ -31,31 +35,68 @@ const usage = `用法：
                                                       用内置问题检查向量模型对检索是否有帮助
   kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
                                                       对本机运行的服务做压力测试
+  kb health [--url http://127.0.0.1:8080]             检查服务是否就绪（退出码 0 表示就绪）
+  kb version                                          显示版本
+
+每个命令都可加 --help 查看其全部选项。退出码：0 成功，1 运行失败，2 用法错误。
 `
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, errUsage) {
-			fmt.Fprintln(os.Stderr, "错误：", err)
-		}
-		os.Exit(2)
-	}
+	// After the first signal, a second one stops the process at once.
+	go func() { <-ctx.Done(); stop() }()
+	os.Exit(exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
 
-var errUsage = errors.New("usage")
+// exitCode reports a runtime error (usage errors run has reported) and
+// returns the exit code for err.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUsage):
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "错误：%v\n", err)
+	return exitFailure
+}
 
 // run dispatches a subcommand; it is main without the process around it.
+// It prints help and usage errors itself; runtime errors are returned
+// for the caller to report.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	err := dispatch(ctx, args, stdout, stderr)
+	var help *helpRequest
+	var ue *usageError
+	switch {
+	case errors.As(err, &help):
+		printUsage(stdout, help.fs)
+		return nil
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "错误：%s\n", ue.msg)
+	}
+	return err
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Commands other than serve log warnings and errors only: their output
+	// is the result, not a server's diary.
+	log := newLogger(stderr, "text", slog.LevelWarn)
 	switch args[0] {
 	case "serve":
-		return serveCmd(ctx, args[1:], stderr, log)
+		return serveCmd(ctx, args[1:], stderr)
 	case "index":
 		return indexCmd(ctx, args[1:], stdout, stderr, log)
 	case "search":
@@ -68,6 +109,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return embedCheckCmd(ctx, args[1:], stdout, stderr, log)
 	case "load":
 		return loadCmd(ctx, args[1:], stdout, stderr)
+	case "health":
+		return healthCmd(ctx, args[1:], stdout, stderr)
+	case "version":
+		return versionCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

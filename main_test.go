@@ -203,6 +203,9 @@ func TestRunSearchJSON(t *testing.T) {
 	if !json.Valid(stdout.Bytes()) {
 		t.Fatalf("stdout is not one JSON document: %.500s", stdout.String())
 	}
+	if strings.Contains(stderr.String(), "INFO") {
+		t.Errorf("kb search logged at info level: %s", stderr.String())
+	}
 	var out struct {
 		Total int `json:"total"`
 		Hits  []struct {

@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
+	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/shanxi-sme/kb/corpus"
@@ -19,6 +24,9 @@ var loadParts = sync.OnceValues(kbase.Load)
 // openKB loads the knowledge base with its stored documents under dataDir.
 func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, synthPassages ...int) (*kbase.KB, error) {
 	start := time.Now()
+	if err := checkDataDir(dataDir); err != nil {
+		return nil, err
+	}
 	parts, err := loadParts()
 	if err != nil {
 		return nil, err
@@ -42,4 +50,39 @@ func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding
 	log.Info("knowledge base ready", "documents", len(kb.Index().Library().Documents()),
 		"retrieval", kb.Index().Retrieval(), "ms", time.Since(start).Milliseconds())
 	return kb, nil
+}
+
+// checkDataDir makes sure the data folder exists and is writable, and
+// otherwise says in Chinese what is wrong and how to fix it.
+func checkDataDir(dir string) error {
+	if info, err := os.Stat(dir); err == nil && !info.IsDir() {
+		return fmt.Errorf("数据目录 %s 是一个文件，不是目录：请用 --data 指定一个目录", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("无法创建数据目录 %s（%s）：请用 --data 指定可写的目录，或修改上级目录的权限", dir, osReason(err))
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("数据目录 %s 不可写（%s）：请用 --data 指定可写的目录，或修改目录权限", dir, osReason(err))
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// osReason names the cause of a file system error in Chinese.
+func osReason(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return "没有权限"
+	case errors.Is(err, fs.ErrNotExist):
+		return "路径不存在"
+	case errors.Is(err, syscall.EROFS):
+		return "文件系统只读"
+	case errors.Is(err, syscall.ENOSPC):
+		return "磁盘空间不足"
+	case errors.Is(err, syscall.ENOTDIR):
+		return "路径中有一段是文件而不是目录"
+	}
+	return "系统错误"
 }

@@ -119,6 +119,7 @@ type searchResp struct {
 
 type errorResp struct {
 	Error string `json:"error"`
+	Code  string `json:"code"`
 }
 
 // ---- helpers ----
@@ -173,14 +174,23 @@ func checkJSON(t *testing.T, what string, resp *http.Response, body []byte, want
 	}
 }
 
-// wantError checks that path answers status with a JSON {"error": "…"}.
+// wantError checks that path answers status with a JSON {"error": "…", "code": "…"}.
 func wantError(t *testing.T, base, method, path string, status int) string {
+	t.Helper()
+	return wantErrorCode(t, base, method, path, status, "")
+}
+
+// wantErrorCode is wantError that also checks the code (any, if code is "").
+func wantErrorCode(t *testing.T, base, method, path string, status int, code string) string {
 	t.Helper()
 	resp, body := do(t, method, base, path)
 	var e errorResp
 	checkJSON(t, method+" "+path, resp, body, status, &e)
 	if strings.TrimSpace(e.Error) == "" {
 		t.Fatalf("%s %s: empty error message; body: %s", method, path, body)
+	}
+	if e.Code == "" || code != "" && e.Code != code {
+		t.Errorf("%s %s: code %q, want %q; body: %s", method, path, e.Code, code, body)
 	}
 	return e.Error
 }

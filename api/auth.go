@@ -19,7 +19,7 @@ func (s *Server) requireReader(c *gin.Context) {
 	got := bearer(c)
 	if !tokenEqual(got, s.readToken) && (s.adminToken == "" || !tokenEqual(got, s.adminToken)) {
 		c.Header("WWW-Authenticate", `Bearer realm="kb"`)
-		fail(c, http.StatusUnauthorized, "需要有效的访问令牌（Authorization: Bearer …）")
+		failCode(c, http.StatusUnauthorized, CodeUnauthorized, "需要有效的访问令牌（Authorization: Bearer …）")
 		return
 	}
 	c.Next()
@@ -30,24 +30,25 @@ func (s *Server) requireReader(c *gin.Context) {
 // configured token the write endpoints are off.
 func (s *Server) requireAdmin(c *gin.Context) {
 	if s.adminToken == "" {
-		fail(c, http.StatusForbidden, "写入接口未开启：启动时用 --admin-token 或环境变量 KB_ADMIN_TOKEN 设置管理令牌")
+		failCode(c, http.StatusForbidden, CodeForbidden, "写入接口未开启：启动时用 --admin-token 或环境变量 KB_ADMIN_TOKEN 设置管理令牌")
 		return
 	}
 	if !tokenEqual(bearer(c), s.adminToken) {
 		c.Header("WWW-Authenticate", `Bearer realm="kb"`)
-		fail(c, http.StatusUnauthorized, "需要有效的管理令牌（Authorization: Bearer …）")
+		failCode(c, http.StatusUnauthorized, CodeUnauthorized, "需要有效的管理令牌（Authorization: Bearer …）")
 		return
 	}
 	c.Next()
 }
 
 // bearer returns the token of an "Authorization: Bearer …" header, or "".
+// The scheme name is case-insensitive (RFC 7235): "bearer …" works too.
 func bearer(c *gin.Context) string {
-	got, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
-	if !ok {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return ""
 	}
-	return strings.TrimSpace(got)
+	return strings.TrimSpace(token)
 }
 
 // tokenEqual compares in constant time; hashing both sides makes the time

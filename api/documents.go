@@ -66,6 +66,7 @@ func (s *Server) documents(c *gin.Context) {
 type uploadError struct {
 	File  string `json:"file"`
 	Error string `json:"error"`
+	Code  string `json:"code"`
 }
 
 // upload answers POST /api/documents (multipart, field "file", up to 20 files).
@@ -101,7 +102,7 @@ func (s *Server) upload(c *gin.Context) {
 	for _, fh := range files {
 		doc, err := s.ingestOne(c, kb, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() })
 		if err != nil {
-			failed = append(failed, uploadError{File: fh.Filename, Error: err.Error()})
+			failed = append(failed, uploadError{File: fh.Filename, Error: err.Error(), Code: codeForStatus(uploadStatus(err))})
 			if len(added) == 0 {
 				status = uploadStatus(err)
 			}
@@ -115,6 +116,10 @@ func (s *Server) upload(c *gin.Context) {
 	body := gin.H{"documents": added, "errors": failed}
 	if len(added) == 0 {
 		body["error"] = failed[0].Error
+		body["code"] = codeForStatus(status)
+		if st, code, ok := contextFailure(c, status); ok { // timed out or abandoned, not our fault
+			status, body["code"], body["error"] = st, code, timeoutMessage
+		}
 	}
 	c.JSON(status, body)
 }

@@ -8,10 +8,19 @@ import (
 	"unicode/utf8"
 )
 
-// paramError is a bad query parameter, reported as 400.
-type paramError struct{ msg string }
+// paramError is a bad query parameter, reported as 400 with its code.
+type paramError struct{ msg, code string }
 
 func (e *paramError) Error() string { return e.msg }
+
+// Code is the stable error code of the API answer (errors.go).
+func (e *paramError) Code() string { return e.code }
+
+// coded is an error that knows its API error code.
+type coded interface {
+	error
+	Code() string
+}
 
 // checkParams refuses parameters the endpoint does not know (a misspelt
 // filter would otherwise be silently ignored) and invalid UTF-8.
@@ -25,14 +34,22 @@ func checkParams(q url.Values, allowed ...string) error {
 			}
 		}
 		if !known {
-			return &paramError{"未知参数 " + strconv.Quote(k) + "，可用参数：" + strings.Join(allowed, "、")}
+			msg := "未知参数 " + strconv.Quote(k) + "，可用参数：" + strings.Join(allowed, "、")
+			if len(allowed) == 0 {
+				msg = "未知参数 " + strconv.Quote(k) + "：此接口不接受查询参数"
+			}
+			return &paramError{msg, CodeBadParameter}
+		}
+		code := CodeBadParameter
+		if k == "q" {
+			code = CodeBadQuery
 		}
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return &paramError{"参数 " + k + " 不是有效的 UTF-8 文本"}
+				return &paramError{"参数 " + k + " 不是有效的 UTF-8 文本", code}
 			}
 			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f }) {
-				return &paramError{"参数 " + k + " 含有控制字符"}
+				return &paramError{"参数 " + k + " 含有控制字符", code}
 			}
 		}
 	}
@@ -47,7 +64,7 @@ func intParam(q url.Values, name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, &paramError{"参数 " + name + " 必须是整数"}
+		return 0, &paramError{"参数 " + name + " 必须是整数", CodeBadParameter}
 	}
 	return n, nil
 }
@@ -60,7 +77,7 @@ func ratioParam(q url.Values, name string) (*float64, error) {
 	v := strings.TrimSpace(q.Get(name))
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > 1 {
-		return nil, &paramError{"参数 " + name + " 必须是 0 到 1 之间的数"}
+		return nil, &paramError{"参数 " + name + " 必须是 0 到 1 之间的数", CodeBadParameter}
 	}
 	return &f, nil
 }

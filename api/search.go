@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -56,17 +57,19 @@ func (s *Server) search(c *gin.Context) {
 		}
 	}
 	if err := req.Validate(); err != nil {
-		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+		failCode(c, http.StatusBadRequest, validationCode(req), "%s", trimBadRequest(err))
 		return
 	}
 	ix := s.index()
 	res, err := ix.Search(c.Request.Context(), req)
 	if errors.Is(err, index.ErrBadRequest) {
-		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+		failCode(c, http.StatusBadRequest, CodeBadQuery, "%s", trimBadRequest(err))
 		return
 	}
 	if err != nil {
-		s.log.Error("search failed", "q", req.Query, "err", err)
+		if c.Request.Context().Err() == nil { // else the client left or time ran out: not our error
+			s.log.Error("search failed", "q", req.Query, "err", err)
+		}
 		fail(c, http.StatusInternalServerError, "检索失败")
 		return
 	}
@@ -80,6 +83,27 @@ func (s *Server) search(c *gin.Context) {
 		body.Hits = append(body.Hits, toHitJSON(ix.Library(), h))
 	}
 	c.JSON(http.StatusOK, body)
+}
+
+// validationCode says which part of a request that failed Validate is at
+// fault, by validating variants of it with that part set to a valid value
+// (so no error text is matched).
+func validationCode(req index.Request) string {
+	ok := func(change func(r *index.Request)) bool {
+		r := req
+		change(&r)
+		return r.Validate() == nil
+	}
+	switch {
+	case ok(func(r *index.Request) { r.Query = "" }):
+		if utf8.RuneCountInString(req.Query) > index.MaxQueryRunes {
+			return CodeQueryTooLong
+		}
+		return CodeBadQuery
+	case ok(func(r *index.Request) { r.Page = 1 }):
+		return CodePageOutOfRange
+	}
+	return CodeBadParameter
 }
 
 // trimBadRequest drops the "bad request: " prefix of a validation error.

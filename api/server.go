@@ -5,7 +5,9 @@ package api
 import (
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +31,8 @@ type Server struct {
 	log           *slog.Logger
 	ui            fs.FS
 	engine        *gin.Engine
+	heavy         chan struct{} // slots of heavy requests (concurrency.go)
+	handler       http.Handler  // engine behind the request-size guard
 }
 
 // Options configures a Server.
@@ -43,8 +47,16 @@ type Options struct {
 	// /api (0: no limit), with bursts of RateBurst.
 	RateLimit float64
 	RateBurst int
+	// TrustedProxies are the addresses and CIDR ranges of reverse proxies
+	// whose X-Forwarded-For / X-Real-IP headers name the client (see
+	// ParseTrustedProxies). Empty: no proxy is trusted and the client is
+	// always the connection's address, whatever headers it sends.
+	TrustedProxies []string
 	// RequestTimeout bounds the work of one API request (default 15 s).
 	RequestTimeout time.Duration
+	// MaxHeavy bounds the heavy requests (uploads, linking) running at once
+	// (default 2 × GOMAXPROCS); more are answered 503 "overloaded".
+	MaxHeavy int
 }
 
 // New returns a server with its routes. Call SetIndex once the index is open.
@@ -56,16 +68,28 @@ func New(opts Options) *Server {
 	}
 	s := &Server{log: log, ui: opts.UI, engine: gin.New(), adminToken: opts.AdminToken, readToken: opts.ReadToken}
 	s.engine.HandleMethodNotAllowed = true
+	if err := s.engine.SetTrustedProxies(opts.TrustedProxies); err != nil {
+		// The CLI validates the list first; a bad list from elsewhere
+		// trusts no proxy rather than every one.
+		log.Error("invalid trusted proxies; trusting none", "err", err)
+		_ = s.engine.SetTrustedProxies(nil)
+	}
+	heavy := opts.MaxHeavy
+	if heavy <= 0 {
+		heavy = 2 * runtime.GOMAXPROCS(0)
+	}
+	s.heavy = make(chan struct{}, heavy)
 	s.engine.Use(s.recovery(), s.requestLog(), securityHeaders())
 	timeout := opts.RequestTimeout
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
-	s.apiMiddleware = []gin.HandlerFunc{requestTimeout(timeout)}
-	if opts.RateLimit > 0 {
+	s.apiMiddleware = []gin.HandlerFunc{noStore, requestTimeout(timeout), checkQueryEncoding}
+	if opts.RateLimit > 0 && !math.IsInf(opts.RateLimit, 1) {
 		s.apiMiddleware = append(s.apiMiddleware, s.rateLimit(newLimiter(opts.RateLimit, opts.RateBurst)))
 	}
 	s.routes()
+	s.handler = s.guardRequestSize(s.engine)
 	return s
 }
 
@@ -84,11 +108,12 @@ func (s *Server) SetKB(kb *kbase.KB) {
 }
 
 // Handler returns the http.Handler of the server.
-func (s *Server) Handler() http.Handler { return s.engine }
+func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) routes() {
 	e := s.engine
-	e.GET("/healthz", s.health)
+	e.GET("/healthz", noStore, s.health)
+	e.HEAD("/healthz", noStore, s.health)
 	a := e.Group("/api", append(s.apiMiddleware, s.requireReader, s.requireIndex)...)
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)
@@ -98,21 +123,24 @@ func (s *Server) routes() {
 	a.GET("/indicators", s.indicators)
 	a.GET("/counties", s.counties)
 	a.GET("/counties/:name", s.county)
-	a.POST("/link", limitBody(maxLinkBody), s.link)
+	a.POST("/link", s.limitHeavy, limitBody(maxLinkBody), s.link)
 	a.GET("/documents", s.documents)
-	a.POST("/documents", s.requireAdmin, limitBody(maxUploadBody), s.upload)
+	a.POST("/documents", s.requireAdmin, s.limitHeavy, limitBody(maxUploadBody), s.upload)
 	a.DELETE("/documents/:id", s.requireAdmin, s.deleteDocument)
 	s.uiRoutes()
-	e.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "未找到：%s", c.Request.URL.Path) })
+	e.NoRoute(func(c *gin.Context) {
+		failCode(c, http.StatusNotFound, CodeNotFound, "未找到：%s", c.Request.URL.Path)
+	})
 	e.NoMethod(func(c *gin.Context) {
-		fail(c, http.StatusMethodNotAllowed, "不支持的请求方法：%s", c.Request.Method)
+		failCode(c, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "不支持的请求方法：%s", c.Request.Method)
 	})
 }
 
 // requireIndex answers 503 until the index is ready.
 func (s *Server) requireIndex(c *gin.Context) {
 	if s.ix.Load() == nil {
-		fail(c, http.StatusServiceUnavailable, "索引尚未就绪，请稍后再试")
+		c.Header("Retry-After", "5")
+		failCode(c, http.StatusServiceUnavailable, CodeIndexNotReady, "索引尚未就绪，请稍后再试")
 		return
 	}
 	c.Next()
