@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,19 +28,30 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	case err != nil:
 		return err
 	case len(files) == 0:
-		return errors.New("请指定草稿文件：kb link 文件 [--format md|html|docx|json]")
+		return usagef("请指定草稿文件：kb link 文件 [--format md|html|docx|json]")
 	case len(files) > 1:
-		return errors.New("一次只能关联一个文件")
+		return usagef("一次只能关联一个文件")
 	}
 	file := files[0]
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "format" })
+	if !given && *out != "" {
+		// The output file's extension says the format (x.docx is Word).
+		switch ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(*out), ".")); ext {
+		case "md", "html", "docx", "json":
+			*format = ext
+		case "htm", "markdown":
+			*format = map[string]string{"htm": "html", "markdown": "md"}[ext]
+		}
+	}
 	switch *format {
 	case "md", "html", "json":
 	case "docx":
 		if *out == "" {
-			return errors.New("docx 格式请用 --out 指定输出文件")
+			return usagef("docx 格式请用 --out 指定输出文件，如 --out 草稿-关联.docx")
 		}
 	default:
-		return fmt.Errorf("不支持的输出格式 %q（可用 md、html、docx、json）", *format)
+		return usagef("不支持的输出格式 %q（可用 md、html、docx、json）", *format)
 	}
 	raw, err := readLimited(file)
 	if err != nil {
@@ -76,7 +86,12 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	case "md":
 		return export.Markdown(w, ex)
 	case "html":
-		return export.HTML(w, strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)), ex)
+		// The draft's own title, when it starts with one; else the file's name.
+		title := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		if len(paras) > 0 && paras[0].Heading {
+			title = paras[0].Text
+		}
+		return export.HTML(w, title, ex)
 	case "docx":
 		return export.Docx(w, ex)
 	}

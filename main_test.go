@@ -430,4 +430,12 @@ func TestRunIngestAndLink(t *testing.T) {
 	if err := run(context.Background(), []string{"link", draft, "--format", "docx"}, &stdout, &stderr); err == nil {
 		t.Error("docx to the terminal accepted")
 	}
+	// --out x.docx writes Word without --format (a zip, not Markdown).
+	docx := filepath.Join(src, "草稿-关联.docx")
+	if err := run(context.Background(), []string{"link", draft, "--data", data, "--out", docx}, &stdout, &stderr); err != nil {
+		t.Fatalf("link --out .docx: %v; %s", err, stderr.String())
+	}
+	if raw, err := os.ReadFile(docx); err != nil || !bytes.HasPrefix(raw, []byte("PK")) {
+		t.Errorf("--out .docx wrote %.20q (err %v), want a Word (zip) file", raw, err)
+	}
 }

@@ -73,7 +73,9 @@ func (s *Server) link(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		s.log.Error("link failed", "err", err)
+		if c.Request.Context().Err() == nil { // else the client left or time ran out: not our error
+			s.log.Error("link failed", "err", err)
+		}
 		fail(c, http.StatusInternalServerError, "关联失败")
 		return
 	}

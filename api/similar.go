@@ -42,7 +42,9 @@ func (s *Server) similar(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
 		return
 	case err != nil:
-		s.log.Error("similar failed", "id", c.Param("id"), "err", err)
+		if c.Request.Context().Err() == nil { // else the client left or time ran out: not our error
+			s.log.Error("similar failed", "id", c.Param("id"), "err", err)
+		}
 		fail(c, http.StatusInternalServerError, "查找相似做法失败")
 		return
 	}
