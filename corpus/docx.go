@@ -190,20 +190,14 @@ type docxReader struct {
 	out    []Block
 	names  []string // the open elements
 	paras  []*docxPara
-	tables []*docxTable
-	skip   int // depth inside deleted text, field codes or fallback content
+	tableStack
+	skip int // depth inside deleted text, field codes or fallback content
 }
 
 type docxPara struct {
 	text  strings.Builder
 	level int
 	list  int
-}
-
-type docxTable struct {
-	rows [][]string
-	row  []string
-	cell *strings.Builder
 }
 
 // Elements whose text is not the document's: deleted revisions, field
@@ -284,15 +278,11 @@ func (r *docxReader) start(t xml.StartElement) {
 			p.text.WriteByte('\n')
 		}
 	case "tbl":
-		r.tables = append(r.tables, &docxTable{})
+		r.startTable()
 	case "tr":
-		if tb := r.table(); tb != nil {
-			tb.row = nil
-		}
+		r.startRow()
 	case "tc":
-		if tb := r.table(); tb != nil {
-			tb.cell = &strings.Builder{}
-		}
+		r.startCell()
 	}
 }
 
@@ -308,33 +298,12 @@ func (r *docxReader) end(name string) {
 			r.paragraph(p)
 		}
 	case "tc":
-		if tb := r.table(); tb != nil && tb.cell != nil {
-			tb.row = append(tb.row, strings.TrimSpace(tb.cell.String()))
-			tb.cell = nil
-		}
+		r.endCell()
 	case "tr":
-		if tb := r.table(); tb != nil {
-			tb.rows = append(tb.rows, tb.row)
-			tb.row = nil
-		}
+		r.endRow()
 	case "tbl":
-		if n := len(r.tables); n > 0 {
-			tb := r.tables[n-1]
-			r.tables = r.tables[:n-1]
-			if outer := r.table(); outer != nil && outer.cell != nil {
-				appendCell(outer.cell, tableText("", cleanRows(tb.rows))) // a table in a cell is flattened
-			} else {
-				r.out = append(r.out, Block{Table: tb.rows})
-			}
-		}
+		r.endTable(&r.out)
 	}
-}
-
-func (r *docxReader) table() *docxTable {
-	if len(r.tables) == 0 {
-		return nil
-	}
-	return r.tables[len(r.tables)-1]
 }
 
 // paragraph emits a finished paragraph: into the open table cell, or as
@@ -342,7 +311,7 @@ func (r *docxReader) table() *docxTable {
 // off a date or issuer (joinSoftLines); a heading stays whole.
 func (r *docxReader) paragraph(p *docxPara) {
 	text := p.text.String()
-	if tb := r.table(); tb != nil && tb.cell != nil {
+	if tb := r.top(); tb != nil && tb.cell != nil {
 		appendCell(tb.cell, strings.Join(strings.Fields(text), " "))
 		return
 	}

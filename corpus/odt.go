@@ -70,12 +70,12 @@ func odtBlocks(raw []byte) ([]Block, error) {
 var errODTEncrypted = errors.New("encrypted content")
 
 type odtReader struct {
-	out    []Block
-	depth  int
-	skip   int
-	paras  []*odtPara
-	lists  int
-	tables []*docxTable
+	out   []Block
+	depth int
+	skip  int
+	paras []*odtPara
+	lists int
+	tableStack
 }
 
 type odtPara struct {
@@ -121,13 +121,6 @@ func (r *odtReader) para() *odtPara {
 	return r.paras[len(r.paras)-1]
 }
 
-func (r *odtReader) table() *docxTable {
-	if len(r.tables) == 0 {
-		return nil
-	}
-	return r.tables[len(r.tables)-1]
-}
-
 func (r *odtReader) start(t xml.StartElement) {
 	name := t.Name.Local
 	if odtSkip[name] {
@@ -167,15 +160,11 @@ func (r *odtReader) start(t xml.StartElement) {
 	case "list":
 		r.lists++
 	case "table":
-		r.tables = append(r.tables, &docxTable{})
+		r.startTable()
 	case "table-row":
-		if tb := r.table(); tb != nil {
-			tb.row = nil
-		}
+		r.startRow()
 	case "table-cell":
-		if tb := r.table(); tb != nil {
-			tb.cell = &strings.Builder{}
-		}
+		r.startCell()
 	}
 }
 
@@ -199,32 +188,18 @@ func (r *odtReader) end(name string) {
 	case "list":
 		r.lists--
 	case "table-cell":
-		if tb := r.table(); tb != nil && tb.cell != nil {
-			tb.row = append(tb.row, strings.TrimSpace(tb.cell.String()))
-			tb.cell = nil
-		}
+		r.endCell()
 	case "table-row":
-		if tb := r.table(); tb != nil {
-			tb.rows = append(tb.rows, tb.row)
-			tb.row = nil
-		}
+		r.endRow()
 	case "table":
-		if n := len(r.tables); n > 0 {
-			tb := r.tables[n-1]
-			r.tables = r.tables[:n-1]
-			if outer := r.table(); outer != nil && outer.cell != nil {
-				appendCell(outer.cell, tableText("", cleanRows(tb.rows)))
-			} else {
-				r.out = append(r.out, Block{Table: tb.rows})
-			}
-		}
+		r.endTable(&r.out)
 	}
 }
 
 // paragraph emits a finished paragraph or heading, as the docx reader does.
 func (r *odtReader) paragraph(p *odtPara) {
 	text := p.text.String()
-	if tb := r.table(); tb != nil && tb.cell != nil {
+	if tb := r.top(); tb != nil && tb.cell != nil {
 		appendCell(tb.cell, strings.Join(strings.Fields(text), " "))
 		return
 	}
