@@ -52,7 +52,7 @@ const (
 // looseSpecific is the general-language specificity (package specificity)
 // below which a piece of a query word is loose: 经济 of 楼宇经济, 企业 of
 // 科技型企业. A passage that only such pieces match is a weak match.
-const looseSpecific = 0.5
+const looseSpecific = 0.1
 
 // pruneCommon looks up how common each part of the query is and drops
 // what selects nearly everything: common sub-words and bigrams go, common

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -171,13 +172,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
 	ranked := ix.rerank(res.Hits)
+	origins := ix.origins(&pq)
 	if rerank && text != nil {
-		ranked, err = ix.hybrid(ctx, r, q, res, ranked, out)
+		ranked, err = ix.hybrid(ctx, r, q, res, ranked, out, ix.lexicalConfidence(&pq, ranked, origins))
 		if err != nil {
 			return nil, err
 		}
 	}
-	origins := ix.origins(&pq)
 	hit := func(h scored) Hit {
 		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),
 			Matched: explain(h.match, h.p, &pq, origins)}
@@ -245,10 +246,17 @@ func (ix *Index) weakMatches(ctx context.Context, full, strong query.Query, filt
 // fusion's floor, and counts the candidates only the vectors found in the
 // totals and facets of out. q is the lexical query with its filters; res
 // its result.
-func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *bleve.SearchResult, ranked []scored, out *Result) ([]scored, error) {
+func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *bleve.SearchResult, ranked []scored, out *Result, confidence float64) ([]scored, error) {
 	f := ix.Fusion()
 	if r.SemanticRatio != nil {
 		f.Ratio = *r.SemanticRatio
+	} else {
+		// The server's default weight is a ceiling: the vectors get it in
+		// full where the keywords found little of the query, and none
+		// where the best passage holds every telling word of it (a
+		// paraphrase is where a model helps; a literal match it can only
+		// reshuffle). An explicit semantic_ratio is taken as it is.
+		f.Ratio *= (1 - confidence) * (1 - confidence)
 	}
 	if f.Ratio <= 0 {
 		return ranked, nil
@@ -392,4 +400,49 @@ func facetValues(fr search.FacetResults) map[string][]FacetValue {
 		out[f] = vals
 	}
 	return out
+}
+
+// lexicalConfidence is the share of the query's telling words (weighed by
+// their general-language specificity) that the best keyword hit contains,
+// as they are or through the thesaurus: 1 when it holds all of them, 0
+// without keyword hits.
+func (ix *Index) lexicalConfidence(pq *parsedQuery, ranked []scored, origins map[string]origin) float64 {
+	if len(ranked) == 0 || ranked[0].match == nil {
+		return 0
+	}
+	covered := map[string]bool{}
+	for _, m := range explain(ranked[0].match, ranked[0].p, pq, origins) {
+		if m.Kind == MatchWord || m.Kind == MatchConcept {
+			covered[m.Term] = true
+		}
+	}
+	var total, got float64
+	for _, t := range pq.terms {
+		w := 1.0
+		if ix.spec != nil {
+			w = 0.1 + ix.spec.General(t)
+		}
+		total += w
+		got += w * coveredShare(t, covered)
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}
+
+// coveredShare is how much of query word t the covered words hold: all of
+// it when t itself is covered, else the characters of its covered pieces
+// (非煤产业 of 非煤产业比重: two thirds).
+func coveredShare(t string, covered map[string]bool) float64 {
+	if covered[t] {
+		return 1
+	}
+	n := 0
+	for c := range covered {
+		if c != t && strings.Contains(t, c) {
+			n += utf8.RuneCountInString(c)
+		}
+	}
+	return min(1, float64(n)/float64(max(1, utf8.RuneCountInString(t))))
 }
