@@ -123,3 +123,37 @@ func TestNewDocumentsGetVectors(t *testing.T) {
 		t.Errorf("new passage not found by meaning: %+v %v", res, err)
 	}
 }
+
+// The default semantic weight yields to the keywords where they hold the
+// whole query: a literal query keeps its keyword ranking, while an
+// explicit semantic_ratio is applied as given.
+func TestKeywordConfidenceCapsTheVectors(t *testing.T) {
+	ctx := context.Background()
+	ix := openDense(t, &topicEmbedder{})
+	ids := func(r *index.Result) []string {
+		var out []string
+		for _, h := range r.Hits {
+			out = append(out, h.Passage.ID)
+		}
+		return out
+	}
+	lexical, err := shared.Search(ctx, index.Request{Query: "光伏", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDefault, err := ix.Search(ctx, index.Request{Query: "光伏", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := 1.0
+	explicit, err := ix.Search(ctx, index.Request{Query: "光伏", Size: 10, SemanticRatio: &one})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(ids(explicit), ids(lexical)) {
+		t.Fatal("the vectors do not change this ranking at all: the test proves nothing")
+	}
+	if !slices.Equal(ids(byDefault), ids(lexical)) {
+		t.Errorf("a literal query reordered by the default weight:\n lexical %v\n hybrid  %v", ids(lexical), ids(byDefault))
+	}
+}
