@@ -27,10 +27,12 @@ func keyOf(model, text string) cacheKey {
 	return k
 }
 
-// Cached wraps an Embedder with a persistent cache, so that re-indexing an
-// unchanged corpus does not embed it again: embedding is by far the slowest
-// step of building a dense index. Entries are never evicted; deleting the
-// file resets the cache. It is safe for concurrent use.
+// Cached wraps an Embedder with a persistent cache of passage vectors, so
+// that re-indexing an unchanged corpus does not embed it again: embedding
+// is by far the slowest step of building a dense index. Entries leave with
+// their documents (Forget); deleting the file resets the cache. Queries go
+// through EmbedQuery, which keeps them apart and in memory only. It is
+// safe for concurrent use.
 type Cached struct {
 	inner Embedder
 	path  string
@@ -41,6 +43,8 @@ type Cached struct {
 	// seenDim is the length of the vectors last returned: when every text
 	// is a hit the inner Embedder is never called and may not know it.
 	seenDim atomic.Int64
+
+	queries queryCache // recent queries, in memory only (see EmbedQuery)
 }
 
 var _ Embedder = (*Cached)(nil)

@@ -104,13 +104,13 @@ func (ix *Index) denseCandidates(ctx context.Context, q string, filters map[stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, queryEmbedTimeout)
 	defer cancel()
-	vecs, err := d.embedder.Embed(ctx, []string{q})
-	if err != nil || len(vecs) != 1 {
+	qv, err := embedQuery(ctx, d.embedder, q)
+	if err != nil {
 		ix.log.Warn("query embedding failed, answering lexically", "err", err)
 		return nil
 	}
 	lib := ix.Library()
-	res, err := d.store.Search(vecs[0], k, func(id string) bool {
+	res, err := d.store.Search(qv, k, func(id string) bool {
 		p, ok := lib.Passage(id)
 		return ok && passesFilters(p, filters)
 	})
@@ -180,4 +180,41 @@ func fuse(lexical []scored, dense []vector.Result, lib *corpus.Library, f Fusion
 		out = append(out, h)
 	}
 	return out
+}
+
+// queryEmbedder embeds queries apart from passages (embedding.Cached keeps
+// them in a bounded memory cache and never on disk).
+type queryEmbedder interface {
+	EmbedQuery(ctx context.Context, text string) ([]float32, error)
+}
+
+func embedQuery(ctx context.Context, e embedding.Embedder, q string) ([]float32, error) {
+	if qe, ok := e.(queryEmbedder); ok {
+		return qe.EmbedQuery(ctx, q)
+	}
+	vecs, err := e.Embed(ctx, []string{q})
+	if err != nil {
+		return nil, err
+	}
+	if len(vecs) != 1 {
+		return nil, fmt.Errorf("embedder returned %d vectors for one query", len(vecs))
+	}
+	return vecs[0], nil
+}
+
+// removeVectors drops the vectors of a removed document's passages from
+// the store and from the persistent cache.
+func (d *dense) removeVectors(lib *corpus.Library, passages []*corpus.Passage) error {
+	ids := make([]string, len(passages))
+	texts := make([]string, len(passages))
+	for i, p := range passages {
+		ids[i] = p.ID
+		texts[i] = embedText(lib, p)
+	}
+	d.store.Remove(ids...)
+	if c, ok := d.embedder.(*embedding.Cached); ok {
+		c.Forget(texts)
+		return c.Save()
+	}
+	return nil
 }

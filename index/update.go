@@ -62,6 +62,11 @@ func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("remove document %s from the index: %w", id, err)
 	}
+	if d := ix.dense.Load(); d != nil {
+		if err := d.removeVectors(old, doc.Passages); err != nil {
+			ix.log.Warn("vectors of a removed document stay cached", "err", err)
+		}
+	}
 	return ix.publish(lib)
 }
 

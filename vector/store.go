@@ -121,3 +121,25 @@ func (s *Store) unit(v []float32) ([]float32, error) {
 	}
 	return u, nil
 }
+
+// Remove deletes the vectors of ids; unknown ids are ignored. The last row
+// moves into each freed row, so removal costs one copy of a vector.
+func (s *Store) Remove(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		i, ok := s.pos[id]
+		if !ok {
+			continue
+		}
+		last := len(s.ids) - 1
+		if i != last {
+			s.ids[i] = s.ids[last]
+			copy(s.vecs[i*s.dim:(i+1)*s.dim], s.vecs[last*s.dim:(last+1)*s.dim])
+			s.pos[s.ids[i]] = i
+		}
+		s.ids = s.ids[:last]
+		s.vecs = s.vecs[:last*s.dim]
+		delete(s.pos, id)
+	}
+}

@@ -200,3 +200,32 @@ func cosine(a, b []float32) float64 {
 	}
 	return ab / math.Sqrt(aa*bb)
 }
+
+func TestRemove(t *testing.T) {
+	s := New("m", 2)
+	for id, v := range map[string][]float32{"a": {1, 0}, "b": {0, 1}, "c": {1, 1}} {
+		if err := s.Add(id, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Remove("a", "nope")
+	if s.Len() != 2 {
+		t.Fatalf("Len = %d after removing one of three", s.Len())
+	}
+	res, err := s.Search([]float32{1, 0}, 3, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || res[0].ID != "c" {
+		t.Errorf("search after removal: %+v", res)
+	}
+	for _, r := range res {
+		if r.ID == "a" {
+			t.Error("a removed vector is still found")
+		}
+	}
+	s.Remove("b", "c")
+	if s.Len() != 0 {
+		t.Errorf("Len = %d after removing all", s.Len())
+	}
+}
