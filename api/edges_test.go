@@ -338,3 +338,32 @@ func TestUnparsableRequestLineAnsweredByGo(t *testing.T) {
 		}
 	}
 }
+
+// /metrics serves Prometheus text with per-route request counts (the
+// route pattern, not the id) and the size of the knowledge base.
+func TestMetrics(t *testing.T) {
+	get(t, ts.URL, "/api/search?q="+url.QueryEscape("小升规"))
+	get(t, ts.URL, "/api/passages/no-such-id")
+	res, body := get(t, ts.URL, "/metrics")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("/metrics: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	text := string(body)
+	for _, want := range []string{
+		`kb_http_requests_total{method="GET",route="/api/search",status="200"}`,
+		`kb_http_requests_total{method="GET",route="/api/passages/:id",status="404"}`,
+		"kb_http_request_duration_seconds_bucket",
+		"kb_passages ",
+		"kb_documents ",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if strings.Contains(text, "no-such-id") {
+		t.Error("a passage id became a label")
+	}
+	if strings.Contains(text, "\nkb_passages 0\n") {
+		t.Error("kb_passages is 0 with the seed indexed")
+	}
+}

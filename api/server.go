@@ -33,6 +33,7 @@ type Server struct {
 	engine        *gin.Engine
 	heavy         chan struct{} // slots of heavy requests (concurrency.go)
 	handler       http.Handler  // engine behind the request-size guard
+	metrics       *metrics
 }
 
 // Options configures a Server.
@@ -79,7 +80,8 @@ func New(opts Options) *Server {
 		heavy = 2 * runtime.GOMAXPROCS(0)
 	}
 	s.heavy = make(chan struct{}, heavy)
-	s.engine.Use(s.recovery(), s.requestLog(), securityHeaders())
+	s.metrics = newMetrics(s)
+	s.engine.Use(s.recovery(), s.requestLog(), s.metrics.observe(), securityHeaders())
 	timeout := opts.RequestTimeout
 	if timeout <= 0 {
 		timeout = 15 * time.Second
@@ -114,6 +116,7 @@ func (s *Server) routes() {
 	e := s.engine
 	e.GET("/healthz", noStore, s.health)
 	e.HEAD("/healthz", noStore, s.health)
+	e.GET("/metrics", noStore, s.requireReader, s.metrics.handler())
 	a := e.Group("/api", append(s.apiMiddleware, s.requireReader, s.requireIndex)...)
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)
