@@ -82,12 +82,15 @@ func searchCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log
 	defer kb.Close()
 	ix := kb.Index()
 	if *explainScores {
-		b, err := ix.ScoreExplanation(ctx, req.Query, req.Size)
+		if strings.TrimSpace(req.Query) == "" {
+			return usagef("--explain 需要查询词，如 kb search 楼宇经济 --explain")
+		}
+		hits, err := ix.ExplainScores(ctx, req)
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(append(b, '\n'))
-		return err
+		writeExplanation(stdout, ix, hits, (req.Page-1)*req.Size)
+		return nil
 	}
 	res, err := ix.Search(ctx, req)
 	if err != nil {
@@ -143,4 +146,28 @@ func writeJSON(w io.Writer, ix *index.Index, res *index.Result) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// writeExplanation prints each hit's score as a table of its pieces.
+func writeExplanation(w io.Writer, ix *index.Index, hits []index.ScoredHit, offset int) {
+	if len(hits) == 0 {
+		fmt.Fprintln(w, "没有结果。")
+		return
+	}
+	for i, h := range hits {
+		p := h.Passage
+		weak := ""
+		if h.Weak {
+			weak = "（较弱匹配）"
+		}
+		fmt.Fprintf(w, "%d. %s  得分 %.3f%s\n   出处：%s\n", offset+i+1, p.Title, h.Score, weak, ix.Library().Citation(p))
+		for _, it := range h.Items {
+			what := it.Term
+			if it.Via != "" {
+				what = fmt.Sprintf("%s（概念“%s”，由“%s”扩展）", it.Term, it.Via, it.From)
+			}
+			fmt.Fprintf(w, "   %-4s %-24s %.3f\n", it.Kind, what, it.Score)
+		}
+		fmt.Fprintln(w)
+	}
 }

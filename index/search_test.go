@@ -2,7 +2,6 @@ package index_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"html"
 	"regexp"
@@ -214,23 +213,36 @@ func TestCitedPoliciesAreFacetsAndFilters(t *testing.T) {
 	}
 }
 
-func TestScoreExplanation(t *testing.T) {
-	b, err := shared.ScoreExplanation(context.Background(), "写字楼", 2)
+func TestExplainScores(t *testing.T) {
+	ctx := context.Background()
+	hits, err := shared.ExplainScores(ctx, index.Request{Query: "写字楼", Size: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hits []struct {
-		ID          string          `json:"id"`
-		Score       float64         `json:"score"`
-		Explanation json.RawMessage `json:"explanation"`
+	if len(hits) != 2 {
+		t.Fatalf("%d explained hits, want 2", len(hits))
 	}
-	if err := json.Unmarshal(b, &hits); err != nil || len(hits) != 2 {
-		t.Fatalf("explanation: %v %s", err, b)
+	concept := false
+	for _, it := range hits[0].Items {
+		if it.Score <= 0 {
+			t.Errorf("piece %+v adds nothing", it)
+		}
+		concept = concept || (it.Kind == index.MatchConcept && it.From == "写字楼" && it.Via != "")
 	}
-	if hits[0].Score <= 0 || !strings.Contains(string(hits[0].Explanation), "商务楼宇") {
-		t.Errorf("the breakdown does not show the expansion that matched: %.300s", hits[0].Explanation)
+	if !concept {
+		t.Errorf("the breakdown does not show the expansion that matched: %+v", hits[0].Items)
 	}
-	if _, err := shared.ScoreExplanation(context.Background(), "", 2); err == nil {
+	// Filters apply as in Search.
+	filtered, err := shared.ExplainScores(ctx, index.Request{Query: "写字楼", Size: 5, Filters: map[string][]string{index.FieldCounty: {"小店区"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range filtered {
+		if !slices.Contains(h.Passage.Counties, "小店区") {
+			t.Errorf("filtered explanation holds %s (%v)", h.Passage.ID, h.Passage.Counties)
+		}
+	}
+	if _, err := shared.ExplainScores(ctx, index.Request{Query: "", Size: 2}); err == nil {
 		t.Error("empty query explained")
 	}
 }
