@@ -439,3 +439,24 @@ func TestRunIngestAndLink(t *testing.T) {
 		t.Errorf("--out .docx wrote %.20q (err %v), want a Word (zip) file", raw, err)
 	}
 }
+
+// --explain breaks each hit's score into named pieces; without a query it
+// is a usage error.
+func TestRunSearchExplain(t *testing.T) {
+	data := t.TempDir()
+	res := child(t, []string{"search", "写字楼", "--explain", "--size", "2", "--data", data})
+	if res.code != 0 {
+		t.Fatalf("exit %d; stderr: %s", res.code, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "得分") || !strings.Contains(res.stdout, "概念") || !strings.Contains(res.stdout, "写字楼") {
+		t.Errorf("explanation lacks the scores or the concept that matched:\n%s", res.stdout)
+	}
+	if strings.Contains(res.stdout, "\"children\"") {
+		t.Error("raw bleve explanation tree printed")
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"search", "--explain", "--data", data}, &stdout, &stderr)
+	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "--explain 需要查询词") {
+		t.Errorf("--explain without a query: %v", err)
+	}
+}
