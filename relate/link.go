@@ -69,8 +69,7 @@ type Paragraph struct {
 // Link is a case (or other practice passage) a paragraph relates to.
 type Link struct {
 	Passage *corpus.Passage // the case's measure closest to the paragraph
-	Score   float64         // evidence, comparable across paragraphs
-	Evidence
+	Evidence                // Evidence.Score is comparable across paragraphs
 }
 
 // Paragraphs splits text into non-empty lines with their rune offsets.
@@ -235,7 +234,6 @@ func (e *Engine) score(para *profile, u *unit, w map[string]float64) (Link, bool
 		l.Score += lp.PlaceW
 		l.Items++
 	}
-	l.Evidence.Score = l.Score
 	return l, true
 }
 

@@ -35,7 +35,6 @@ var DefaultSimilarParams = SimilarParams{
 // SimilarHit is a passage like another one, with what they share.
 type SimilarHit struct {
 	Passage *corpus.Passage
-	Score   float64
 	Evidence
 }
 
@@ -71,8 +70,8 @@ func (e *Engine) Similar(ctx context.Context, id string, size int) ([]SimilarHit
 		best := SimilarHit{}
 		for i, part := range u.parts {
 			ev := compare(prof, part, w, sp.ConceptW)
-			if ev.Topic > best.Score {
-				best = SimilarHit{Passage: u.passages[i], Score: ev.Topic, Evidence: ev}
+			if ev.Score > best.Score {
+				best = SimilarHit{Passage: u.passages[i], Evidence: ev}
 			}
 		}
 		if best.Passage == nil || best.Score < sp.Threshold || best.Items < sp.MinItems {
