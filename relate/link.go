@@ -68,8 +68,8 @@ type Paragraph struct {
 
 // Link is a case (or other practice passage) a paragraph relates to.
 type Link struct {
-	Passage *corpus.Passage // the case's measure closest to the paragraph
-	Evidence                // Evidence.Score is comparable across paragraphs
+	Passage  *corpus.Passage // the case's measure closest to the paragraph
+	Evidence                 // Evidence.Score is comparable across paragraphs
 }
 
 // Paragraphs splits text into non-empty lines with their rune offsets.
