@@ -17,7 +17,9 @@ import (
 	"testing"
 
 	"github.com/shanxi-sme/kb/api"
+	"github.com/shanxi-sme/kb/index"
 	"github.com/shanxi-sme/kb/kbase"
+	"github.com/shanxi-sme/kb/relate"
 	"github.com/shanxi-sme/kb/webui"
 )
 
@@ -27,6 +29,10 @@ import (
 var (
 	ts       *httptest.Server // a ready server: SetIndex has been called
 	loaded   *kbase.Parts     // the parts, for tests that open their own knowledge base
+	// The index and relatedness engine behind ts, for tests that start a
+	// server of their own with other options (a read token).
+	sharedIndex  *index.Index
+	sharedRelate *relate.Engine
 	quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 )
 
@@ -64,6 +70,7 @@ func runTests(m *testing.M) int {
 	}
 	srv := api.New(api.Options{Logger: quietLog, UI: webui.FS()})
 	srv.SetIndex(ix, rel)
+	sharedIndex, sharedRelate = ix, rel
 	ts = httptest.NewServer(srv.Handler())
 	defer ts.Close()
 	return m.Run()
