@@ -27,13 +27,13 @@ import (
 // two seconds and bleve accepts only one segmenter per process. One index
 // is built in a temporary folder and one HTTP server serves it to every test.
 var (
-	ts       *httptest.Server // a ready server: SetIndex has been called
-	loaded   *kbase.Parts     // the parts, for tests that open their own knowledge base
+	ts     *httptest.Server // a ready server: SetIndex has been called
+	loaded *kbase.Parts     // the parts, for tests that open their own knowledge base
 	// The index and relatedness engine behind ts, for tests that start a
 	// server of their own with other options (a read token).
 	sharedIndex  *index.Index
 	sharedRelate *relate.Engine
-	quietLog = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quietLog     = slog.New(slog.NewTextHandler(io.Discard, nil))
 )
 
 // reportPath is the source report of the default corpus: the expectations

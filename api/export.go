@@ -160,4 +160,3 @@ func exportParagraphs(req exportRequest) (paras []export.Paragraph, msg string) 
 	}
 	return paras, ""
 }
-
