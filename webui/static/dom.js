@@ -104,11 +104,90 @@ export function themeChips(themes) {
 // ---------------------------------------------------------------------
 // API access
 
+// The read token (serve --read-token): asked for once, on the first 401,
+// kept for the browser session and sent as Authorization: Bearer.
+const READ_TOKEN_KEY = "kb-read-token";
+let tokenPrompt = null; // one dialog for all the requests that hit the 401
+
+function readToken() {
+  try {
+    return sessionStorage.getItem(READ_TOKEN_KEY) || "";
+  } catch (_) {
+    return "";
+  }
+}
+
+// Headers for a request: the stored read token unless the caller sends
+// its own Authorization (the documents page sends the admin token).
+export function authHeaders(headers) {
+  const out = Object.assign({}, headers);
+  const token = readToken();
+  if (token && !Object.keys(out).some((k) => k.toLowerCase() === "authorization")) out.Authorization = `Bearer ${token}`;
+  return out;
+}
+
+// askReadToken shows a small dialog; resolves with the token, or "" when
+// the user cancels.
+function askReadToken(wrong) {
+  if (tokenPrompt) return tokenPrompt;
+  tokenPrompt = new Promise((resolve) => {
+    const input = el("input", { type: "password", id: "read-token-input", className: "token-input", autocomplete: "current-password", required: true });
+    const ok = el("button", { type: "submit", className: "btn btn-primary", text: "确定" });
+    const cancel = el("button", { type: "button", className: "btn", text: "取消" });
+    const form = el("form", { method: "dialog", className: "token-form" },
+      el("h2", { className: "token-title", id: "read-token-title", text: "需要访问令牌" }),
+      el("p", { className: "token-help", text: wrong ? "令牌不正确，请重新输入。" : "本知识库设置了访问令牌，请向管理员索取后输入。令牌只保存在本浏览器标签页中，关闭后需重新输入。" }),
+      el("label", { for: "read-token-input", className: "field-label", text: "访问令牌" }), input,
+      el("div", { className: "form-row" }, ok, cancel));
+    const dialog = el("dialog", { className: "token-dialog", "aria-labelledby": "read-token-title" }, form);
+    const done = (token) => {
+      dialog.close();
+      dialog.remove();
+      tokenPrompt = null;
+      resolve(token);
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = input.value.trim();
+      if (!token) return;
+      try {
+        sessionStorage.setItem(READ_TOKEN_KEY, token);
+      } catch (_) {
+        // private mode: the token lives for this request only
+      }
+      done(token);
+    });
+    cancel.addEventListener("click", () => done(""));
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      done("");
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    input.focus();
+  });
+  return tokenPrompt;
+}
+
 // Fetches JSON; throws an Error whose message is suitable for the user
-// (the server's {"error": …} when there is one). err.status holds the HTTP status.
+// (the server's {"error": …} when there is one). err.status holds the
+// HTTP status. A 401 "unauthorized" asks for the read token and retries.
 export async function fetchJSON(url, options) {
   const opts = Object.assign({}, options);
-  opts.headers = Object.assign({ Accept: "application/json" }, opts.headers);
+  const own = opts.headers && Object.keys(opts.headers).some((k) => k.toLowerCase() === "authorization");
+  for (let attempt = 0; ; attempt++) {
+    opts.headers = authHeaders(Object.assign({ Accept: "application/json" }, options && options.headers));
+    try {
+      return await fetchOnce(url, opts);
+    } catch (err) {
+      if (own || err.status !== 401 || !err.body || err.body.code !== "unauthorized" || attempt >= 3) throw err;
+      const token = await askReadToken(attempt > 0 || Boolean(readToken()));
+      if (!token) throw err;
+    }
+  }
+}
+
+async function fetchOnce(url, opts) {
   let response;
   try {
     response = await fetch(url, opts);
@@ -248,9 +327,9 @@ export function copyButton(citation, label) {
   return el("span", { className: "copy-wrap" }, button, status);
 }
 
-// Saves text as a file through a Blob and a temporary download link.
+// Saves text (or a Blob) as a file through a Blob and a temporary download link.
 export function download(filename, text, type) {
-  const blob = new Blob([text], { type: type || "text/plain;charset=utf-8" });
+  const blob = text instanceof Blob ? text : new Blob([text], { type: type || "text/plain;charset=utf-8" });
   const url = URL.createObjectURL(blob);
   const a = el("a", { href: url, download: filename, className: "sr-only" });
   document.body.append(a);
