@@ -65,8 +65,8 @@ func groupByCase(ranked []scored) [][]scored {
 		switch {
 		case h.p.Case != nil:
 			key = fmt.Sprintf("%s#%d", h.p.DocID, h.p.Case.Number)
-		case len(h.p.HeadingPath) > 0:
-			key = h.p.DocID + "\x00" + strings.Join(h.p.HeadingPath, "\x1f")
+		case len(sectionPath(h.p)) > 0:
+			key = h.p.DocID + "\x00" + strings.Join(sectionPath(h.p), "\x1f")
 		default:
 			groups = append(groups, []scored{h})
 			continue
@@ -79,6 +79,16 @@ func groupByCase(ranked []scored) [][]scored {
 		groups = append(groups, []scored{h})
 	}
 	return groups
+}
+
+// sectionPath is the heading path of a passage's section: without the
+// passage's own measure heading (一是…), so a section's measures group.
+func sectionPath(p *corpus.Passage) []string {
+	path := p.HeadingPath
+	if n := len(path); n > 1 && p.Label != "" && strings.HasPrefix(path[n-1], p.Label) {
+		path = path[:n-1]
+	}
+	return path
 }
 
 // inOrder turns hits sorted by bleve (document order) into scored hits,

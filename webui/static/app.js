@@ -17,11 +17,13 @@
 // HTML taken from the server is hit.snippet (escaped apart from <mark>).
 import {
   $, el, clear, list, href, fetchJSON, cachedJSON, countyCities, countyLink, themeChips,
-  copyButton, truncate, headingPath,
+  copyButton, truncate, headingPath, searchAPIURL, takeEarlySearch,
 } from "./dom.js";
 import { indicatorFigure } from "./chart.js";
 import { initSuggest } from "./suggest.js";
 import { PAGES } from "./pages.js";
+
+performance.mark("kb:app-start");
 
 const PAGE_SIZE = 10;
 const SITE = "县域中小企业发展经验知识库";
@@ -263,12 +265,11 @@ async function runSearch(state, focusAfter) {
   setTitle(state.q ? state.q : "");
   setBusy(true);
 
-  const params = stateParams(state);
-  params.set("page", String(state.page));
-  params.set("size", String(PAGE_SIZE));
-
+  const url = searchAPIURL(stateParams(state).toString());
   try {
-    const data = await fetchJSON("/api/search?" + params.toString(), { signal: controller.signal });
+    const early = takeEarlySearch(url);
+    if (early) controller.signal.addEventListener("abort", () => early.controller.abort());
+    const data = await (early ? early.promise : fetchJSON(url, { signal: controller.signal }));
     if (controller !== inFlight) return;
     hideError();
     state = applyServerFilters(state, data);
@@ -277,6 +278,7 @@ async function runSearch(state, focusAfter) {
     if (firstPaint) {
       firstPaint = false;
       performance.mark("kb:first-results");
+      document.dispatchEvent(new Event("kb:first-results"));
     }
     if (focusAfter === "summary") $("results-summary").focus({ preventScroll: true });
   } catch (err) {
@@ -945,8 +947,18 @@ function init() {
     $("q").value = value;
     $("search-form").requestSubmit();
   });
-  loadCountyCities();
-  loadFooterStats();
+  // The county map and the footer wait for the first results: they
+  // would only compete with them for the server and the network.
+  let loaded = false;
+  const later = () => {
+    if (loaded) return;
+    loaded = true;
+    loadCountyCities();
+    loadFooterStats();
+  };
+  if (currentView() === "search") document.addEventListener("kb:first-results", later, { once: true });
+  else later();
+  window.setTimeout(later, 3000); // the search failed: load them anyway
   document.addEventListener("kb:corpus-changed", () => {
     loadFooterStats();
     loadCountyCities();

@@ -140,8 +140,11 @@ function askReadToken(wrong) {
       el("label", { for: "read-token-input", className: "field-label", text: "访问令牌" }), input,
       el("div", { className: "form-row" }, ok, cancel));
     const dialog = el("dialog", { className: "token-dialog", "aria-labelledby": "read-token-title" }, form);
+    let finished = false;
     const done = (token) => {
-      dialog.close();
+      if (finished) return;
+      finished = true;
+      if (dialog.open) dialog.close();
       dialog.remove();
       tokenPrompt = null;
       resolve(token);
@@ -158,6 +161,8 @@ function askReadToken(wrong) {
       done(token);
     });
     cancel.addEventListener("click", () => done(""));
+    // Closed some other way (form.submit()): nothing was entered.
+    dialog.addEventListener("close", () => { if (tokenPrompt) done(""); });
     dialog.addEventListener("cancel", (event) => {
       event.preventDefault();
       done("");
@@ -212,6 +217,53 @@ async function fetchOnce(url, opts) {
   }
   if (!body || typeof body !== "object") throw new Error("服务器返回的数据无法解析。");
   return body;
+}
+
+// ---------------------------------------------------------------------
+// The search API URL of a page's query string, and the first search of
+// the page, started here in the first module the browser evaluates
+// rather than after the whole app has loaded.
+
+export const SEARCH_FACETS = ["city", "county", "theme", "kind", "policy"];
+export const SEARCH_SORTS = ["relevance", "county", "order"];
+export const SEARCH_PAGE_SIZE = 10;
+
+// searchAPIURL normalises a page query string (as app.js reads it) into
+// the /api/search URL; equal states give equal URLs.
+export function searchAPIURL(search) {
+  const params = new URLSearchParams(search);
+  const out = new URLSearchParams();
+  const q = (params.get("q") || "").trim();
+  if (q) out.set("q", q);
+  for (const key of SEARCH_FACETS) {
+    for (const v of new Set(params.getAll(key).map((x) => x.trim()).filter(Boolean))) out.append(key, v);
+  }
+  const page = parseInt(params.get("page") || "1", 10);
+  if (params.get("group") === "case") out.set("group", "case");
+  const sort = params.get("sort");
+  if (SEARCH_SORTS.includes(sort) && sort !== "relevance") out.set("sort", sort);
+  out.set("page", String(Number.isFinite(page) && page > 0 ? page : 1));
+  out.set("size", String(SEARCH_PAGE_SIZE));
+  return "/api/search?" + out.toString();
+}
+
+let early = null;
+if (!new URLSearchParams(window.location.search).get("view") && window.location.pathname === "/") {
+  const url = searchAPIURL(window.location.search);
+  const controller = new AbortController();
+  early = { url, controller, promise: fetchJSON(url, { signal: controller.signal }) };
+  early.promise.catch(() => {}); // handled by whoever takes it
+}
+
+// takeEarlySearch returns the promise of the first search when it is for
+// url (and not taken yet), else null (and drops it).
+export function takeEarlySearch(url) {
+  const e = early;
+  early = null;
+  if (!e) return null;
+  if (e.url === url) return e;
+  e.controller.abort();
+  return null;
 }
 
 // Cached GETs of data that does not change while the page is open
