@@ -719,7 +719,8 @@ func TestUIAndSecurityHeaders(t *testing.T) {
 		bodyHas     string
 	}{
 		{"/", http.StatusOK, "text/html", "<html"},
-		{"/static/app.js", http.StatusOK, "text/javascript", "/api/search"},
+		{"/static/app.js", http.StatusOK, "text/javascript", "searchAPIURL"},
+		{"/static/dom.js", http.StatusOK, "text/javascript", "/api/search"},
 		{"/static/style.css", http.StatusOK, "text/css", ""},
 		{"/api/search?q=" + url.QueryEscape("楼宇经济"), http.StatusOK, "application/json", ""},
 		{"/healthz", http.StatusOK, "application/json", ""},

@@ -32,9 +32,14 @@ func compress() gin.HandlerFunc {
 			return
 		}
 		c.Header("Vary", "Accept-Encoding")
-		w := &gzipWriter{ResponseWriter: c.Writer}
+		orig := c.Writer
+		w := &gzipWriter{ResponseWriter: orig}
 		c.Writer = w
-		defer w.finish()
+		defer func() {
+			w.finish()
+			// Outer middleware (recovery after a panic) writes plainly.
+			c.Writer = orig
+		}()
 		c.Next()
 	}
 }
