@@ -106,7 +106,7 @@ export async function linkPage(section, params, app) {
       const head = result.querySelector(".link-summary h2");
       if (head) {
         head.setAttribute("tabindex", "-1");
-        head.scrollIntoView({ block: "start", behavior: "smooth" });
+        head.scrollIntoView({ block: "start" });
         head.focus({ preventScroll: true });
       }
     } catch (err) {
