@@ -466,7 +466,7 @@ func TestBrowserLink(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("download behavior: %v", err)
 	}
-	p.do("export", chromedp.Click(chromedp.CSS(".export-buttons button:first-child")))
+	p.do("export", chromedp.Click(chromedp.CSS(".export-buttons > button:first-of-type")))
 	var md []byte
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.md"))

@@ -1,7 +1,9 @@
 package api
 
 import (
+	"math"
 	"net/http"
+	"sort"
 
 	"github.com/gin-gonic/gin"
 
@@ -39,7 +41,8 @@ func (s *Server) counties(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}
-	lib := s.index().Library()
+	ix := s.index()
+	lib := ix.Library()
 	out := []countyJSON{}
 	for _, name := range lib.Counties() {
 		cj := countyProfile(lib, name)
@@ -47,6 +50,14 @@ func (s *Server) counties(c *gin.Context) {
 			out = append(out, cj)
 		}
 	}
+	// Administrative order (the gazetteer's); places outside it last.
+	rank := func(name string) int {
+		if r := ix.PlaceRank(name); r >= 0 {
+			return r
+		}
+		return math.MaxInt
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Name) < rank(out[j].Name) })
 	c.JSON(http.StatusOK, gin.H{"counties": out})
 }
 

@@ -48,6 +48,8 @@ type paragraphJSON struct {
 	End   int        `json:"end"`
 	Text  string     `json:"text"`
 	Links []linkJSON `json:"links"`
+	// Heading marks a title line (short, no sentence punctuation).
+	Heading bool `json:"heading"`
 }
 
 type linkBody struct {
@@ -188,7 +190,7 @@ func toLinkBody(s *Server, text string, paras []relate.Paragraph) linkBody {
 	lib := s.index().Library()
 	out := linkBody{Text: text, Paragraphs: []paragraphJSON{}}
 	for _, p := range paras {
-		pj := paragraphJSON{Index: p.Index, Start: p.Start, End: p.End, Text: p.Text, Links: []linkJSON{}}
+		pj := paragraphJSON{Index: p.Index, Start: p.Start, End: p.End, Text: p.Text, Links: []linkJSON{}, Heading: p.Heading}
 		for _, l := range p.Links {
 			lj := linkJSON{ID: l.Passage.ID, Title: l.Passage.Title, Citation: lib.Citation(l.Passage), Score: l.Score,
 				Terms: nonNil(l.Terms), Concepts: nonNil(l.Concepts), Places: nonNil(l.Places)}

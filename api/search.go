@@ -22,16 +22,33 @@ type searchBody struct {
 	Size       int                           `json:"size"`
 	Hits       []hitJSON                     `json:"hits"`
 	Facets     map[string][]index.FacetValue `json:"facets"`
+	Sort       string                        `json:"sort"`
+	// AppliedFilters are the places read from the start of q (太原市做法:
+	// city 太原市), applied as filters; Searched is the rest of q searched.
+	AppliedFilters map[string][]string `json:"applied_filters"`
+	Searched       string              `json:"searched"`
+	// NamedPlaces are the places q names anywhere, by facet.
+	NamedPlaces map[string][]string `json:"named_places"`
+	// PlacesConflict: no chosen county lies in a chosen city.
+	PlacesConflict bool `json:"places_conflict"`
 }
 
-// search answers GET /api/search?q=&county=&city=&theme=&kind=&page=&size=&semantic_ratio=.
+// search answers GET /api/search?q=&county=&city=&theme=&kind=&policy=&page=&size=&group=&sort=&places=&semantic_ratio=.
 func (s *Server) search(c *gin.Context) {
 	q := c.Request.URL.Query()
-	if err := checkParams(q, "q", "county", "city", "theme", "kind", "policy", "page", "size", "group", "semantic_ratio"); err != nil {
+	if err := checkParams(q, "q", "county", "city", "theme", "kind", "policy", "page", "size", "group", "semantic_ratio", "sort", "places"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}
-	req := index.Request{Query: q.Get("q"), Filters: map[string][]string{}, Group: q.Get("group")}
+	req := index.Request{Query: q.Get("q"), Filters: map[string][]string{}, Group: q.Get("group"), Sort: q.Get("sort"), PlaceIntent: true}
+	switch q.Get("places") {
+	case "", "filter":
+	case "text":
+		req.PlaceIntent = false // places in the query are plain words
+	default:
+		failCode(c, http.StatusBadRequest, CodeBadParameter, "参数 places 只能是 filter 或 text")
+		return
+	}
 	var err error
 	if req.Page, err = intParam(q, "page"); err != nil {
 		fail(c, http.StatusBadRequest, "%s", err)
@@ -75,7 +92,11 @@ func (s *Server) search(c *gin.Context) {
 	}
 	body := searchBody{Query: req.Query, Total: res.Total, Passages: res.Passages, WeakTotal: res.WeakTotal, Group: req.Group,
 		TookMS: float64(res.Took.Microseconds()) / 1000, Page: req.Page, Size: req.Size,
-		Hits: []hitJSON{}, Facets: res.Facets, Indicators: []indicatorJSON{}}
+		Hits: []hitJSON{}, Facets: res.Facets, Indicators: []indicatorJSON{}, Sort: req.Sort,
+		AppliedFilters: nonNilMap(res.Applied), Searched: res.Searched, NamedPlaces: nonNilMap(res.Named), PlacesConflict: res.PlacesConflict}
+	if body.Sort == "" {
+		body.Sort = index.SortRelevance
+	}
 	for _, in := range s.relate().IndicatorsFor(req.Query) {
 		body.Indicators = append(body.Indicators, toIndicatorJSON(in))
 	}
@@ -114,4 +135,11 @@ func trimBadRequest(err error) string {
 		return msg[len(prefix):]
 	}
 	return msg
+}
+
+func nonNilMap(m map[string][]string) map[string][]string {
+	if m == nil {
+		return map[string][]string{}
+	}
+	return m
 }

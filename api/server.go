@@ -81,7 +81,7 @@ func New(opts Options) *Server {
 	}
 	s.heavy = make(chan struct{}, heavy)
 	s.metrics = newMetrics(s)
-	s.engine.Use(s.recovery(), s.requestLog(), s.metrics.observe(), securityHeaders())
+	s.engine.Use(s.recovery(), s.requestLog(), s.metrics.observe(), securityHeaders(), compress())
 	timeout := opts.RequestTimeout
 	if timeout <= 0 {
 		timeout = 15 * time.Second
@@ -120,6 +120,7 @@ func (s *Server) routes() {
 	a := e.Group("/api", append(s.apiMiddleware, s.requireReader, s.requireIndex)...)
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)
+	a.GET("/suggest", s.suggest)
 	a.GET("/themes", s.themes)
 	a.GET("/passages/:id", s.passage)
 	a.GET("/passages/:id/similar", s.similar)
@@ -127,6 +128,7 @@ func (s *Server) routes() {
 	a.GET("/counties", s.counties)
 	a.GET("/counties/:name", s.county)
 	a.POST("/link", s.limitHeavy, limitBody(maxLinkBody), s.link)
+	a.POST("/link/export", s.limitHeavy, limitBody(maxExportBody), s.linkExport)
 	a.GET("/documents", s.documents)
 	a.POST("/documents", s.requireAdmin, s.limitHeavy, limitBody(maxUploadBody), s.upload)
 	a.DELETE("/documents/:id", s.requireAdmin, s.deleteDocument)

@@ -16,10 +16,18 @@ func Docx(w io.Writer, paras []Paragraph) error {
 	var body, notes strings.Builder
 	id := 0
 	for _, p := range paras {
-		body.WriteString(`<w:p><w:r><w:t xml:space="preserve">`)
+		body.WriteString(`<w:p>`)
+		if p.Heading {
+			body.WriteString(`<w:pPr><w:pStyle w:val="Heading2"/></w:pPr>`)
+		}
+		body.WriteString(`<w:r><w:t xml:space="preserve">`)
 		body.WriteString(xmlText(p.Text))
 		body.WriteString(`</w:t></w:r>`)
-		for _, n := range p.Notes {
+		for i, n := range p.Notes {
+			if i > 0 {
+				// Adjacent marks ¹² read as 12: separate them with a comma.
+				body.WriteString(`<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>,</w:t></w:r>`)
+			}
 			id++
 			fmt.Fprintf(&body, `<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="%d"/></w:r>`, id)
 			fmt.Fprintf(&notes, `<w:footnote w:id="%d"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>`+
@@ -86,6 +94,7 @@ const (
 	styles = xmlHeader + `<w:styles xmlns:w="` + nsW + `">` +
 		`<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:eastAsia="宋体"/><w:sz w:val="24"/></w:rPr></w:rPrDefault></w:docDefaults>` +
 		`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:spacing w:after="120" w:line="360" w:lineRule="auto"/><w:ind w:firstLineChars="200"/></w:pPr></w:style>` +
+		`<w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="120"/><w:ind w:firstLineChars="0"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:rFonts w:eastAsia="黑体"/><w:b/><w:sz w:val="30"/></w:rPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="0"/></w:pPr><w:rPr><w:sz w:val="18"/></w:rPr></w:style>` +
 		`<w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/><w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>` +
 		`</w:styles>`

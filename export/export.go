@@ -20,6 +20,8 @@ type Note struct {
 type Paragraph struct {
 	Text  string
 	Notes []Note
+	// Heading marks a title line of the draft; Word keeps it a heading.
+	Heading bool
 }
 
 // FromLinks turns linked paragraphs into export paragraphs; cite names a passage.
@@ -27,6 +29,7 @@ func FromLinks(paras []relate.Paragraph, cite func(relate.Link) string) []Paragr
 	out := make([]Paragraph, len(paras))
 	for i, p := range paras {
 		out[i].Text = p.Text
+		out[i].Heading = p.Heading
 		for _, l := range p.Links {
 			terms := evidenceTerms(append(append([]string{}, l.Concepts...), l.Terms...), 5)
 			out[i].Notes = append(out[i].Notes, Note{Citation: cite(l), Terms: terms})

@@ -52,6 +52,8 @@ type Index struct {
 	themes      *corpus.Ontology
 	concepts    *corpus.Thesaurus
 	places      *corpus.Gazetteer
+	placeOrder  map[string]int // place name -> position in the gazetteer (administrative order)
+	suggest     suggestCache
 	filler      fillerWords
 	spec        *specificity.Model    // nil: no weak matches
 	dense       atomic.Pointer[dense] // nil: lexical only
@@ -90,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
-	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, filler: loadFiller(), log: log, spec: cfg.Specificity}
+	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, placeOrder: placeOrder(cfg.Places), filler: loadFiller(), log: log, spec: cfg.Specificity}
 	fusion := DefaultFusion()
 	if cfg.Fusion != nil {
 		fusion = *cfg.Fusion

@@ -2,7 +2,9 @@ package index
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/search"
 
@@ -50,17 +52,25 @@ func (ix *Index) rerank(hits search.DocumentMatchCollection) []scored {
 const groupWindow = 300
 
 // groupByCase collapses ranked passages into their cases, best passage
-// first; a passage outside any case is a group of its own. Groups keep the
-// rank of their best passage.
+// first; a passage outside any case joins the other passages of its
+// section (its heading path within the document), so the report's own
+// sections (（三）创新驱动…, 序言) come once, not once per paragraph. A
+// passage without headings is a group of its own. Groups keep the rank of
+// their best passage.
 func groupByCase(ranked []scored) [][]scored {
 	var groups [][]scored
 	at := map[string]int{}
 	for _, h := range ranked {
-		if h.p.Case == nil {
+		var key string
+		switch {
+		case h.p.Case != nil:
+			key = fmt.Sprintf("%s#%d", h.p.DocID, h.p.Case.Number)
+		case len(sectionPath(h.p)) > 0:
+			key = h.p.DocID + "\x00" + strings.Join(sectionPath(h.p), "\x1f")
+		default:
 			groups = append(groups, []scored{h})
 			continue
 		}
-		key := fmt.Sprintf("%s#%d", h.p.DocID, h.p.Case.Number)
 		if i, ok := at[key]; ok {
 			groups[i] = append(groups[i], h)
 			continue
@@ -69,4 +79,64 @@ func groupByCase(ranked []scored) [][]scored {
 		groups = append(groups, []scored{h})
 	}
 	return groups
+}
+
+// sectionPath is the heading path of a passage's section: without the
+// passage's own measure heading (一是…), so a section's measures group.
+func sectionPath(p *corpus.Passage) []string {
+	path := p.HeadingPath
+	if n := len(path); n > 1 && p.Label != "" && strings.HasPrefix(path[n-1], p.Label) {
+		path = path[:n-1]
+	}
+	return path
+}
+
+// inOrder turns hits sorted by bleve (document order) into scored hits,
+// keeping their order.
+func (ix *Index) inOrder(hits search.DocumentMatchCollection) []scored {
+	out := make([]scored, 0, len(hits))
+	for _, m := range hits {
+		if p, ok := ix.Library().Passage(m.ID); ok {
+			out = append(out, scored{match: m, p: p, score: m.Score})
+		}
+	}
+	return out
+}
+
+// sortByCounty orders hits by their first county in administrative order
+// (passages without a known county last), keeping the order within a county.
+func (ix *Index) sortByCounty(hits []scored) {
+	rank := func(p *corpus.Passage) int {
+		for _, c := range p.Counties {
+			if r := ix.PlaceRank(c); r >= 0 {
+				return r
+			}
+		}
+		return math.MaxInt
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return rank(hits[i].p) < rank(hits[j].p) })
+}
+
+// cmpDocOrder orders passages as the documents give them.
+func cmpDocOrder(a, b *corpus.Passage) int {
+	if c := strings.Compare(a.DocID, b.DocID); c != 0 {
+		return c
+	}
+	return a.Order - b.Order
+}
+
+// mergeFilters returns filters with more added (values once each).
+func mergeFilters(filters, more map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(filters)+len(more))
+	for f, v := range filters {
+		out[f] = append([]string(nil), v...)
+	}
+	for f, vs := range more {
+		for _, v := range vs {
+			if !containsString(out[f], v) {
+				out[f] = append(out[f], v)
+			}
+		}
+	}
+	return out
 }

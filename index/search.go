@@ -37,7 +37,23 @@ type Request struct {
 	// SemanticRatio, when set, overrides the index's fusion weight of the
 	// vectors (0 keyword only … 1 vectors first); see Fusion.
 	SemanticRatio *float64
+	// PlaceIntent reads a query that starts with places (太原市做法) as a
+	// filter on them and a search for the rest (see placeIntent).
+	PlaceIntent bool
+	// Sort orders the hits: "" or SortRelevance, SortCounty, SortOrder.
+	Sort string
 }
+
+// Sort orders of a request.
+const (
+	SortRelevance = "relevance" // best match first (the default)
+	SortCounty    = "county"    // by county in administrative order, then relevance
+	SortOrder     = "order"     // document order
+)
+
+// sortWindow is how many matches are ordered by county; deeper pages of
+// that order list nothing.
+const sortWindow = 1000
 
 // GroupCase is the Request.Group value that collapses hits by case.
 const GroupCase = "case"
@@ -71,6 +87,15 @@ type Result struct {
 	// WeakTotal counts the weak matches (see Hit.Weak), when the page
 	// reaches past the strong ones; they are not in Total.
 	WeakTotal uint64
+	// Applied holds the filters read from the query with PlaceIntent, and
+	// Searched the rest of the query that was searched.
+	Applied  map[string][]string
+	Searched string
+	// Named holds the places the query names anywhere (facet field ->
+	// names), to offer them as filters when nothing matches.
+	Named map[string][]string
+	// PlacesConflict: the chosen cities and counties do not overlap.
+	PlacesConflict bool
 }
 
 // Validate checks a request and fills in defaults; its errors wrap ErrBadRequest.
@@ -95,6 +120,11 @@ func (r *Request) Validate() error {
 	}
 	if r.Group != "" && r.Group != GroupCase {
 		return fmt.Errorf("%w: 分组方式只能是 case", ErrBadRequest)
+	}
+	switch r.Sort {
+	case "", SortRelevance, SortCounty, SortOrder:
+	default:
+		return fmt.Errorf("%w: 排序方式只能是 relevance、county 或 order", ErrBadRequest)
 	}
 	if r.Page > maxWindow/r.Size {
 		return fmt.Errorf("%w: 页码过大，最多查看前 %d 条结果", ErrBadRequest, maxWindow)
@@ -131,36 +161,62 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	pq := ix.parseQuery(r.Query)
+	filters, searched := r.Filters, r.Query
+	var applied map[string][]string
+	if r.PlaceIntent {
+		applied, searched = ix.placeIntent(ctx, r.Query)
+		if applied != nil {
+			filters = mergeFilters(r.Filters, applied)
+		}
+	}
+	pq := ix.parseQuery(searched)
+	named := pq.namedPlaces()
 	ix.pruneCommon(ctx, &pq)
 	text := pq.textQuery()
 	strict := pq.strictQuery() // nil: every match of text is strong
 	if strict != nil {
 		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
 	}
+	if searched == "" && applied != nil {
+		// Only places: list their passages, those that name them first.
+		whole := ix.parseQuery(r.Query)
+		named = whole.namedPlaces()
+		if t := whole.textQuery(); t != nil {
+			bq := bleve.NewBooleanQuery()
+			bq.AddMust(bleve.NewMatchAllQuery())
+			bq.AddShould(t)
+			bq.SetMinShould(0)
+			text = bq
+		}
+	}
 	q := text
 	if q == nil {
 		q = bleve.NewMatchAllQuery()
 	}
-	if f := filterQuery(r.Filters); f != nil {
+	if f := filterQuery(filters); f != nil {
 		bq := bleve.NewBooleanQuery()
 		bq.AddMust(q)
 		bq.AddFilter(f)
 		q = bq
 	}
+	byOrder := text == nil || r.Sort == SortOrder
 	from, size := (r.Page-1)*r.Size, r.Size
-	rerank := text != nil && from+size <= rerankWindow
+	rerank := !byOrder && from+size <= rerankWindow
 	switch {
 	case r.Group == GroupCase:
 		from, size, rerank = 0, groupWindow, true
+	case r.Sort == SortCounty:
+		from, size, rerank = 0, sortWindow, true
 	case rerank:
 		from, size = 0, rerankWindow
 	}
 	req := bleve.NewSearchRequestOptions(q, size, from, false)
-	if text == nil {
+	if byOrder {
 		req.SortBy([]string{FieldDoc, FieldOrder})
 	} else {
 		req.SortBy([]string{"-_score"}) // tie-breaking on fields would read doc values of every match
+	}
+	if text != nil {
 		req.IncludeLocations = true
 	}
 	for _, f := range Facets {
@@ -170,21 +226,39 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
-	ranked := ix.rerank(res.Hits)
+	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets),
+		Applied: applied, Searched: searched, Named: named, PlacesConflict: ix.PlacesConflict(filters)}
+	if err := ix.disjunctiveFacets(ctx, text, filters, out.Facets); err != nil {
+		return nil, err
+	}
+	var ranked []scored
+	if byOrder {
+		ranked = ix.inOrder(res.Hits)
+	} else {
+		ranked = ix.rerank(res.Hits)
+	}
 	origins := ix.origins(&pq)
-	if rerank && text != nil {
-		ranked, err = ix.hybrid(ctx, r, q, res, ranked, out, ix.lexicalConfidence(&pq, ranked, origins))
+	if rerank && !byOrder && r.Sort != SortCounty {
+		rr := r
+		rr.Query, rr.Filters = searched, filters
+		ranked, err = ix.hybrid(ctx, rr, q, res, ranked, out, ix.lexicalConfidence(&pq, ranked, origins))
 		if err != nil {
 			return nil, err
 		}
 	}
+	if r.Sort == SortCounty {
+		ix.sortByCounty(ranked)
+	}
+	ix.orderFacets(out.Facets)
 	hit := func(h scored) Hit {
 		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),
 			Matched: explain(h.match, h.p, &pq, origins)}
 	}
 	if r.Group == GroupCase {
 		groups := groupByCase(ranked)
+		if r.Sort == SortOrder {
+			slices.SortStableFunc(groups, func(a, b []scored) int { return cmpDocOrder(a[0].p, b[0].p) })
+		}
 		out.Total = uint64(len(groups))
 		lo, hi := min((r.Page-1)*r.Size, len(groups)), min(r.Page*r.Size, len(groups))
 		for _, g := range groups[lo:hi] {
@@ -208,7 +282,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	lo, hi := uint64((r.Page-1)*r.Size), uint64(r.Page*r.Size)
 	if strict != nil && hi > out.Passages {
 		from := lo - min(lo, out.Passages)
-		weak, total, err := ix.weakMatches(ctx, strict, text, r.Filters, int(from), int(hi-max(lo, out.Passages)))
+		weak, total, err := ix.weakMatches(ctx, strict, text, filters, int(from), int(hi-max(lo, out.Passages)))
 		if err != nil {
 			return nil, err
 		}
@@ -385,7 +459,9 @@ func (ix *Index) Facets(ctx context.Context) (map[string][]FacetValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}
-	return facetValues(res.Facets), nil
+	out := facetValues(res.Facets)
+	ix.orderFacets(out)
+	return out, nil
 }
 
 func facetValues(fr search.FacetResults) map[string][]FacetValue {

@@ -3,7 +3,7 @@
 // Every page is addressed by the query string of "/" (the only HTML route
 // of the server), so that any page can be linked and survives a reload:
 //
-//   /?q=楼宇经济&county=小店区&theme=…&kind=…&page=2&group=case   search
+//   /?q=楼宇经济&county=小店区&theme=…&kind=…&policy=…&page=2&group=case&sort=county   search
 //   /?view=case&id=<passage id>#p-<passage id>   a case, the passage marked
 //   /?view=passage&id=<passage id>               a passage outside cases
 //   /?view=counties   /?view=county&name=小店区   counties
@@ -17,11 +17,13 @@
 // HTML taken from the server is hit.snippet (escaped apart from <mark>).
 import {
   $, el, clear, list, href, fetchJSON, cachedJSON, countyCities, countyLink, themeChips,
-  copyButton, truncate, headingPath,
+  copyButton, truncate, headingPath, searchAPIURL, takeEarlySearch,
 } from "./dom.js";
 import { indicatorFigure } from "./chart.js";
 import { initSuggest } from "./suggest.js";
 import { PAGES } from "./pages.js";
+
+performance.mark("kb:app-start");
 
 const PAGE_SIZE = 10;
 const SITE = "县域中小企业发展经验知识库";
@@ -33,7 +35,10 @@ const FACETS = [
   { key: "county", label: "县区" },
   { key: "theme", label: "主题" },
   { key: "kind", label: "类型" },
+  { key: "policy", label: "引用的政策文件" },
 ];
+
+const SORTS = ["relevance", "county", "order"];
 
 // How many values a facet shows before "展开全部" is needed.
 const FACET_COLLAPSED_LIMIT = 8;
@@ -46,6 +51,9 @@ const expandedFacets = new Set();
 let inFlight = null;
 let lastFacets = {};
 let countyCity = new Map(); // county -> city, from /api/counties and from hits
+let lastState = null; // the search on screen, retried by the error banner's button
+let lastSearchURL = "/"; // the last search page, for the breadcrumb and the search box elsewhere
+let firstPaint = true;
 
 // ---------------------------------------------------------------------
 // Focus helpers: a re-render keeps the keyboard focus on the "same" control.
@@ -96,7 +104,8 @@ function route(userNav) {
   }
   searchView.hidden = true;
   if (inFlight) inFlight.abort();
-  $("q").value = "";
+  // The search box keeps the last query, so the user can refine it.
+  $("q").value = new URLSearchParams(lastSearchURL.split("?")[1] || "").get("q") || "";
   pageView.hidden = false;
   clear(pageView);
   // Each page draws into its own section; a page still loading when the
@@ -105,7 +114,7 @@ function route(userNav) {
   pageView.append(section);
   const params = new URLSearchParams(window.location.search);
   const render = PAGES[view] || PAGES.notfound;
-  Promise.resolve(render(section, params, { setTitle }))
+  Promise.resolve(render(section, params, { setTitle, searchURL: lastSearchURL }))
     .catch((err) => {
       if (err && err.name === "AbortError") return;
       for (const node of section.querySelectorAll(".loading")) node.remove();
@@ -113,8 +122,11 @@ function route(userNav) {
         setTitle("无法显示此页");
         section.prepend(el("h1", { className: "page-title", text: "无法显示此页" }));
       }
+      const retry = el("button", { type: "button", className: "btn btn-small", text: "重试" });
+      retry.addEventListener("click", () => route(true));
       section.append(
-        el("div", { className: "alert", role: "alert", text: err && err.message ? err.message : "页面加载失败。" }),
+        el("div", { className: "alert alert-retry", role: "alert" },
+          el("span", { text: err && err.message ? err.message : "页面加载失败。" }), retry),
         el("p", null, el("a", { href: "/", text: "返回检索首页" }), "，或用上方搜索框查找。"));
     })
     .finally(() => {
@@ -185,6 +197,7 @@ function stateFromURL() {
     page: Number.isFinite(page) && page > 0 ? page : 1,
     group: params.get("group") === "case",
     all: params.get("all") === "1",
+    sort: SORTS.includes(params.get("sort")) ? params.get("sort") : "relevance",
   };
 }
 
@@ -197,6 +210,7 @@ function stateParams(state) {
   }
   if (state.page > 1) params.set("page", String(state.page));
   if (state.group) params.set("group", "case");
+  if (state.sort && state.sort !== "relevance") params.set("sort", state.sort);
   return params;
 }
 
@@ -219,7 +233,7 @@ function isHome(state) {
 function cloneState(state) {
   const filters = {};
   for (const f of FACETS) filters[f.key] = state.filters[f.key].slice();
-  return { q: state.q, filters, page: state.page, group: state.group, all: state.all };
+  return { q: state.q, filters, page: state.page, group: state.group, all: state.all, sort: state.sort };
 }
 
 function navigate(state, focusAfter) {
@@ -246,18 +260,26 @@ async function runSearch(state, focusAfter) {
 
   $("q").value = state.q;
   $("group-toggle").checked = state.group;
+  $("sort-select").value = state.sort || "relevance";
+  lastState = state;
   setTitle(state.q ? state.q : "");
   setBusy(true);
 
-  const params = stateParams(state);
-  params.set("page", String(state.page));
-  params.set("size", String(PAGE_SIZE));
-
+  const url = searchAPIURL(stateParams(state).toString());
   try {
-    const data = await fetchJSON("/api/search?" + params.toString(), { signal: controller.signal });
+    const early = takeEarlySearch(url);
+    if (early) controller.signal.addEventListener("abort", () => early.controller.abort());
+    const data = await (early ? early.promise : fetchJSON(url, { signal: controller.signal }));
     if (controller !== inFlight) return;
     hideError();
+    state = applyServerFilters(state, data);
+    lastSearchURL = pageURL(state);
     render(state, data);
+    if (firstPaint) {
+      firstPaint = false;
+      performance.mark("kb:first-results");
+      document.dispatchEvent(new Event("kb:first-results"));
+    }
     if (focusAfter === "summary") $("results-summary").focus({ preventScroll: true });
   } catch (err) {
     if (err.name === "AbortError") return;
@@ -278,15 +300,33 @@ function setBusy(busy) {
 }
 
 function showError(message) {
-  const box = $("error");
-  box.textContent = message;
-  box.hidden = false;
+  $("error-text").textContent = message;
+  $("error").hidden = false;
 }
 
 function hideError() {
-  const box = $("error");
-  box.hidden = true;
-  box.textContent = "";
+  $("error").hidden = true;
+  $("error-text").textContent = "";
+}
+
+// A query that starts with a place (太原市做法) comes back with the place
+// applied as a filter and the rest searched: the page takes the same
+// shape (a removable chip, the rest in the search box) so that removing
+// the chip searches the rest everywhere.
+function applyServerFilters(state, data) {
+  const applied = data.applied_filters || {};
+  const keys = Object.keys(applied).filter((k) => list(applied[k]).length > 0 && state.filters[k]);
+  if (keys.length === 0) return state;
+  const next = cloneState(state);
+  next.q = String(data.searched || "");
+  for (const k of keys) {
+    for (const v of list(applied[k])) if (!next.filters[k].includes(v)) next.filters[k].push(v);
+  }
+  const url = pageURL(next);
+  window.history.replaceState(null, "", url);
+  routedURL = url;
+  $("q").value = next.q;
+  return next;
 }
 
 // ---------------------------------------------------------------------
@@ -300,8 +340,11 @@ function render(state, data) {
 
   renderFacets(state, data.facets || {});
   renderChips(state);
+  const note = $("facet-note");
+  note.hidden = !data.places_conflict;
+  note.textContent = data.places_conflict ? "所选城市与县区不重叠：这些县区不属于所选城市，可移除其中一项筛选。" : "";
   const home = isHome(state) && !state.all && state.page === 1;
-  $("group-switch").hidden = home;
+  $("results-tools").hidden = home;
   if (home) {
     $("results-summary").textContent = `知识库共收录 ${total} 个文段`;
     clear($("indicator-preview"));
@@ -311,7 +354,7 @@ function render(state, data) {
     renderSummary(state, data, total);
     renderIndicatorPreview(list(data.indicators));
     if (hits.length > 0) renderHits(hits, state);
-    else renderNoResults(state, total);
+    else renderNoResults(state, total, data);
     renderPagination(state, total + (Number(data.weak_total) || 0), Number(data.size) || PAGE_SIZE);
   }
   restoreFocus(focusKey, $("results-summary"));
@@ -335,10 +378,12 @@ function renderSummary(state, data, total) {
   const took = Number(data.took_ms);
   const tookText = Number.isFinite(took) ? formatMs(took) : "—";
   const weak = Number(data.weak_total) || 0;
-  let text = `共 ${total} 条结果${weak ? `，另有 ${weak} 条较弱匹配` : ""}（用时 ${tookText} 毫秒）`;
+  // The count names what it counts: 关于“楼宇经济”共 7 条.
+  const about = state.q ? `关于“${state.q}”` : hasFilters(state) ? "所选条件下" : "";
+  let text = `${about}共 ${total} 条结果${weak ? `，另有 ${weak} 条较弱匹配` : ""}（用时 ${tookText} 毫秒）`;
   if (state.group) {
     const passages = Number(data.passages) || total;
-    text = `共 ${total} 组结果，涉及 ${passages} 个文段（用时 ${tookText} 毫秒）`;
+    text = `${about}共 ${total} 组结果，涉及 ${passages} 个文段（用时 ${tookText} 毫秒）`;
   }
   $("results-summary").textContent = text;
 }
@@ -573,7 +618,7 @@ function renderHit(hit, key, selectedCounties) {
   article.append(detail);
 
   const others = list(hit.others);
-  if (others.length > 0) article.append(renderOthers(others));
+  if (others.length > 0) article.append(renderOthers(others, inCase));
   return article;
 }
 
@@ -627,9 +672,9 @@ function renderWhy(matched) {
 }
 
 // group=case: the case's other matching passages, folded.
-function renderOthers(others) {
+function renderOthers(others, inCase) {
   const details = el("details", { className: "hit-others" },
-    el("summary", { text: `本案例另有 ${others.length} 段相关` }));
+    el("summary", { text: `${inCase ? "本案例" : "本节"}另有 ${others.length} 段相关` }));
   const ul = el("ul", { className: "others-list" });
   for (const o of others) {
     ul.append(el("li", null,
@@ -685,7 +730,7 @@ function renderWelcome() {
   }).catch(() => {});
 }
 
-function renderNoResults(state, total) {
+function renderNoResults(state, total, data) {
   const box = $("results");
   clear(box);
   const empty = el("div", { className: "empty" });
@@ -697,7 +742,23 @@ function renderNoResults(state, total) {
     box.append(empty);
     return;
   }
-  empty.append(el("p", { className: "empty-title", text: "未找到相关结果" }));
+  empty.append(el("p", { className: "empty-title", text: state.q ? `未找到关于“${state.q}”的结果` : "未找到相关结果" }));
+  // The query names a place: offer it as a filter, the rest as the query.
+  const offers = el("p", { className: "place-offers" });
+  const named = (data && data.named_places) || {};
+  for (const key of ["city", "county"]) {
+    for (const place of list(named[key])) {
+      if (state.filters[key].includes(place)) continue;
+      const next = cloneState(state);
+      next.filters[key].push(place);
+      next.page = 1;
+      const short = place.replace(/(市|县|区)$/, "");
+      next.q = state.q.replace(place, " ").replace(short, " ").replace(/\s+/g, " ").trim();
+      offers.append(el("a", { className: "btn btn-small place-offer", href: pageURL(next), text: `筛选：${place}` }));
+    }
+  }
+  if (offers.firstChild) empty.append(el("p", { text: "查询中提到了地名，可以改为按地区筛选：" }), offers);
+  if (data && data.places_conflict) empty.append(el("p", { className: "facet-note", text: "所选城市与县区不重叠，请移除其中一项。" }));
   const hints = el("ul", { className: "empty-hints" });
   if (state.q) hints.append(el("li", { text: "请检查关键词是否有误，或换用更简短、更通用的词语。" }));
   if (hasFilters(state)) hints.append(el("li", { text: "可以减少筛选条件后再试。" }));
@@ -753,6 +814,8 @@ function onFacetsClick(event) {
   const button = event.target.closest("button[data-action]");
   if (!button) return;
   if (button.dataset.action === "toggle-facet") {
+    // The box shows the click at once; the counts follow with the results.
+    button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
     const state = stateFromURL();
     toggleFilter(state, button.dataset.facet, button.dataset.value);
     navigate(state);
@@ -800,6 +863,24 @@ function onResultsClick(event) {
   article.classList.toggle("is-open", open);
 }
 
+function onSortChange() {
+  const state = stateFromURL();
+  state.sort = $("sort-select").value;
+  state.page = 1;
+  navigate(state);
+}
+
+// "/" anywhere outside a text field puts the cursor in the search box.
+function onSlashKey(event) {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const t = event.target;
+  if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+  event.preventDefault();
+  const q = $("q");
+  q.focus();
+  q.select();
+}
+
 function onGroupToggle() {
   const state = stateFromURL();
   state.group = $("group-toggle").checked;
@@ -840,6 +921,12 @@ function init() {
   $("clear-all").addEventListener("click", onClearAll);
   $("results").addEventListener("click", onResultsClick);
   $("group-toggle").addEventListener("change", onGroupToggle);
+  $("sort-select").addEventListener("change", onSortChange);
+  $("error-retry").addEventListener("click", () => {
+    if (currentView() === "search") runSearch(lastState || stateFromURL(), "summary");
+    else route(true);
+  });
+  document.addEventListener("keydown", onSlashKey);
   $("prev-page").addEventListener("click", () => goToPage(-1));
   $("next-page").addEventListener("click", () => goToPage(1));
   document.addEventListener("click", onDocumentClick);
@@ -860,8 +947,18 @@ function init() {
     $("q").value = value;
     $("search-form").requestSubmit();
   });
-  loadCountyCities();
-  loadFooterStats();
+  // The county map and the footer wait for the first results: they
+  // would only compete with them for the server and the network.
+  let loaded = false;
+  const later = () => {
+    if (loaded) return;
+    loaded = true;
+    loadCountyCities();
+    loadFooterStats();
+  };
+  if (currentView() === "search") document.addEventListener("kb:first-results", later, { once: true });
+  else later();
+  window.setTimeout(later, 3000); // the search failed: load them anyway
   document.addEventListener("kb:corpus-changed", () => {
     loadFooterStats();
     loadCountyCities();

@@ -39,9 +39,37 @@ export function barChart(container, options) {
   return container;
 }
 
-function drawChart(container, { title, unit, rows, compact }) {
+// hasOutlier: the largest value dwarfs the rest (over four times the
+// second, or ten times the median), so that linear bars would hide them.
+export function hasOutlier(values) {
+  const v = values.filter((x) => x > 0).sort((a, b) => b - a);
+  if (v.length < 3) return false;
+  const median = v[Math.floor(v.length / 2)];
+  return v[0] > 4 * v[1] || v[0] > 10 * median;
+}
+
+function drawChart(container, options) {
+  const { title, unit, rows, compact } = options;
   clear(container);
-  const fontSize = compact ? 12 : 13;
+  const values0 = rows.map((r) => Number(r.value) || 0);
+  // With an outlier the chart offers a log scale, and starts with it.
+  const outlier = values0.every((v) => v >= 0) && hasOutlier(values0);
+  if (outlier && options.log === undefined) options.log = true;
+  const log = outlier && options.log;
+  if (outlier) {
+    const toggle = el("button", {
+      type: "button", className: "link-button scale-toggle",
+      text: log ? "含离群值，已用对数刻度；改用线性刻度" : "有离群值：改用对数刻度",
+    });
+    toggle.addEventListener("click", () => {
+      options.log = !log;
+      drawChart(container, options);
+      const again = container.querySelector(".scale-toggle");
+      if (again) again.focus();
+    });
+    container.append(el("p", { className: "scale-note" }, toggle));
+  }
+  const fontSize = 13;
   const rowH = compact ? 21 : 33;
   const barH = compact ? 13 : 18;
   const top = 4;
@@ -56,13 +84,16 @@ function drawChart(container, { title, unit, rows, compact }) {
   const lo = Math.min(0, ...values);
   const hi = Math.max(0, ...values);
   const span = hi - lo || 1;
-  const x = (v) => labelW + ((v - lo) / span) * barArea;
+  const logHi = Math.log10(1 + hi) || 1;
+  const x = log
+    ? (v) => labelW + (Math.log10(1 + Math.max(0, v)) / logHi) * barArea
+    : (v) => labelW + ((v - lo) / span) * barArea;
   const height = top * 2 + rows.length * rowH;
 
   const summary = rows.map((r, i) => `${labels[i]} ${valueTexts[i]}`).join("；");
   const root = svg("svg", {
     width, height, viewBox: `0 0 ${width} ${height}`,
-    role: "img", "aria-label": `${title || "柱状图"}：${summary}`,
+    role: "img", "aria-label": `${title || "柱状图"}${log ? "（对数刻度）" : ""}：${summary}`,
     className: "bar-chart" + (compact ? " is-compact" : ""),
   });
   root.style.fontSize = fontSize + "px";

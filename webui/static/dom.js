@@ -104,11 +104,95 @@ export function themeChips(themes) {
 // ---------------------------------------------------------------------
 // API access
 
+// The read token (serve --read-token): asked for once, on the first 401,
+// kept for the browser session and sent as Authorization: Bearer.
+const READ_TOKEN_KEY = "kb-read-token";
+let tokenPrompt = null; // one dialog for all the requests that hit the 401
+
+function readToken() {
+  try {
+    return sessionStorage.getItem(READ_TOKEN_KEY) || "";
+  } catch (_) {
+    return "";
+  }
+}
+
+// Headers for a request: the stored read token unless the caller sends
+// its own Authorization (the documents page sends the admin token).
+export function authHeaders(headers) {
+  const out = Object.assign({}, headers);
+  const token = readToken();
+  if (token && !Object.keys(out).some((k) => k.toLowerCase() === "authorization")) out.Authorization = `Bearer ${token}`;
+  return out;
+}
+
+// askReadToken shows a small dialog; resolves with the token, or "" when
+// the user cancels.
+function askReadToken(wrong) {
+  if (tokenPrompt) return tokenPrompt;
+  tokenPrompt = new Promise((resolve) => {
+    const input = el("input", { type: "password", id: "read-token-input", className: "token-input", autocomplete: "current-password", required: true });
+    const ok = el("button", { type: "submit", className: "btn btn-primary", text: "确定" });
+    const cancel = el("button", { type: "button", className: "btn", text: "取消" });
+    const form = el("form", { method: "dialog", className: "token-form" },
+      el("h2", { className: "token-title", id: "read-token-title", text: "需要访问令牌" }),
+      el("p", { className: "token-help", text: wrong ? "令牌不正确，请重新输入。" : "本知识库设置了访问令牌，请向管理员索取后输入。令牌只保存在本浏览器标签页中，关闭后需重新输入。" }),
+      el("label", { for: "read-token-input", className: "field-label", text: "访问令牌" }), input,
+      el("div", { className: "form-row" }, ok, cancel));
+    const dialog = el("dialog", { className: "token-dialog", "aria-labelledby": "read-token-title" }, form);
+    let finished = false;
+    const done = (token) => {
+      if (finished) return;
+      finished = true;
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      tokenPrompt = null;
+      resolve(token);
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = input.value.trim();
+      if (!token) return;
+      try {
+        sessionStorage.setItem(READ_TOKEN_KEY, token);
+      } catch (_) {
+        // private mode: the token lives for this request only
+      }
+      done(token);
+    });
+    cancel.addEventListener("click", () => done(""));
+    // Closed some other way (form.submit()): nothing was entered.
+    dialog.addEventListener("close", () => { if (tokenPrompt) done(""); });
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      done("");
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    input.focus();
+  });
+  return tokenPrompt;
+}
+
 // Fetches JSON; throws an Error whose message is suitable for the user
-// (the server's {"error": …} when there is one). err.status holds the HTTP status.
+// (the server's {"error": …} when there is one). err.status holds the
+// HTTP status. A 401 "unauthorized" asks for the read token and retries.
 export async function fetchJSON(url, options) {
   const opts = Object.assign({}, options);
-  opts.headers = Object.assign({ Accept: "application/json" }, opts.headers);
+  const own = opts.headers && Object.keys(opts.headers).some((k) => k.toLowerCase() === "authorization");
+  for (let attempt = 0; ; attempt++) {
+    opts.headers = authHeaders(Object.assign({ Accept: "application/json" }, options && options.headers));
+    try {
+      return await fetchOnce(url, opts);
+    } catch (err) {
+      if (own || err.status !== 401 || !err.body || err.body.code !== "unauthorized" || attempt >= 3) throw err;
+      const token = await askReadToken(attempt > 0 || Boolean(readToken()));
+      if (!token) throw err;
+    }
+  }
+}
+
+async function fetchOnce(url, opts) {
   let response;
   try {
     response = await fetch(url, opts);
@@ -133,6 +217,53 @@ export async function fetchJSON(url, options) {
   }
   if (!body || typeof body !== "object") throw new Error("服务器返回的数据无法解析。");
   return body;
+}
+
+// ---------------------------------------------------------------------
+// The search API URL of a page's query string, and the first search of
+// the page, started here in the first module the browser evaluates
+// rather than after the whole app has loaded.
+
+export const SEARCH_FACETS = ["city", "county", "theme", "kind", "policy"];
+export const SEARCH_SORTS = ["relevance", "county", "order"];
+export const SEARCH_PAGE_SIZE = 10;
+
+// searchAPIURL normalises a page query string (as app.js reads it) into
+// the /api/search URL; equal states give equal URLs.
+export function searchAPIURL(search) {
+  const params = new URLSearchParams(search);
+  const out = new URLSearchParams();
+  const q = (params.get("q") || "").trim();
+  if (q) out.set("q", q);
+  for (const key of SEARCH_FACETS) {
+    for (const v of new Set(params.getAll(key).map((x) => x.trim()).filter(Boolean))) out.append(key, v);
+  }
+  const page = parseInt(params.get("page") || "1", 10);
+  if (params.get("group") === "case") out.set("group", "case");
+  const sort = params.get("sort");
+  if (SEARCH_SORTS.includes(sort) && sort !== "relevance") out.set("sort", sort);
+  out.set("page", String(Number.isFinite(page) && page > 0 ? page : 1));
+  out.set("size", String(SEARCH_PAGE_SIZE));
+  return "/api/search?" + out.toString();
+}
+
+let early = null;
+if (!new URLSearchParams(window.location.search).get("view") && window.location.pathname === "/") {
+  const url = searchAPIURL(window.location.search);
+  const controller = new AbortController();
+  early = { url, controller, promise: fetchJSON(url, { signal: controller.signal }) };
+  early.promise.catch(() => {}); // handled by whoever takes it
+}
+
+// takeEarlySearch returns the promise of the first search when it is for
+// url (and not taken yet), else null (and drops it).
+export function takeEarlySearch(url) {
+  const e = early;
+  early = null;
+  if (!e) return null;
+  if (e.url === url) return e;
+  e.controller.abort();
+  return null;
 }
 
 // Cached GETs of data that does not change while the page is open
@@ -248,9 +379,9 @@ export function copyButton(citation, label) {
   return el("span", { className: "copy-wrap" }, button, status);
 }
 
-// Saves text as a file through a Blob and a temporary download link.
+// Saves text (or a Blob) as a file through a Blob and a temporary download link.
 export function download(filename, text, type) {
-  const blob = new Blob([text], { type: type || "text/plain;charset=utf-8" });
+  const blob = text instanceof Blob ? text : new Blob([text], { type: type || "text/plain;charset=utf-8" });
   const url = URL.createObjectURL(blob);
   const a = el("a", { href: url, download: filename, className: "sr-only" });
   document.body.append(a);

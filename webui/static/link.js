@@ -3,7 +3,7 @@
 // POST /api/link splits it into paragraphs and finds the cases each
 // paragraph relates to. The annotated draft can be exported as Markdown
 // (footnotes) or as a standalone HTML file with side notes, built here.
-import { el, clear, list, href, fetchJSON, countyLink, download, alertBox } from "./dom.js";
+import { el, clear, list, href, fetchJSON, authHeaders, countyLink, download, alertBox } from "./dom.js";
 
 const DRAFT_KEY = "kb-link-draft";
 const RAN_KEY = "kb-link-ran";
@@ -102,6 +102,13 @@ export async function linkPage(section, params, app) {
       clear(result);
       live.textContent = renderResult(result, data);
       sessionStorage.setItem(RAN_KEY, "1");
+      // The result is below the form: bring it into view.
+      const head = result.querySelector(".link-summary h2");
+      if (head) {
+        head.setAttribute("tabindex", "-1");
+        head.scrollIntoView({ block: "start" });
+        head.focus({ preventScroll: true });
+      }
     } catch (err) {
       if (onError) onError(err);
       clear(result);
@@ -148,6 +155,7 @@ function renderResult(box, data) {
   box.append(el("div", { className: "link-summary" },
     el("h2", { className: "section-title", text: summary }),
     el("div", { className: "export-buttons" },
+      wordButton(data),
       exportButton("导出 Markdown（脚注）", () => download("草稿-关联案例.md", toMarkdown(data), "text/markdown;charset=utf-8")),
       exportButton("导出 HTML（旁注）", () => download("草稿-关联案例.html", toHTML(data), "text/html;charset=utf-8")))));
 
@@ -172,7 +180,7 @@ function renderResult(box, data) {
     } else {
       notesBox.append(el("p", { className: "muted small", text: "未找到相关案例" }));
     }
-    ol.append(el("li", { className: "para" + (isLinked ? " is-linked" : ""), "aria-label": `第 ${i + 1} 段${isLinked ? "，已关联案例" : ""}` }, text, notesBox));
+    ol.append(el("li", { className: "para" + (isLinked ? " is-linked" : "") + (p.heading ? " is-heading" : ""), "aria-label": `第 ${i + 1} 段${isLinked ? "，已关联案例" : ""}` }, text, notesBox));
   });
   box.append(ol);
   return summary;
@@ -201,6 +209,47 @@ function dropButton(link, paragraph, drop) {
   return b;
 }
 
+// "导出 Word": the server writes the .docx (Word's own footnotes, the
+// draft's headings as headings) from the paragraphs and the links left
+// after any the user dropped.
+function wordButton(data) {
+  const status = el("span", { className: "muted small", role: "status" });
+  const b = el("button", { type: "button", className: "btn btn-small btn-word", text: "导出 Word（脚注）" });
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    status.textContent = "正在生成 Word 文档…";
+    try {
+      const paragraphs = list(data.paragraphs).map((p) => ({
+        text: p.text, heading: Boolean(p.heading),
+        links: list(p.links).map((l) => ({ citation: l.citation, terms: list(l.terms), concepts: list(l.concepts) })),
+      }));
+      const response = await fetch("/api/link/export?format=docx", {
+        method: "POST",
+        headers: authHeaders({ "Content-Type": "application/json" }),
+        body: JSON.stringify({ title: "草稿", paragraphs }),
+      });
+      if (!response.ok) {
+        let message = `导出失败（HTTP ${response.status}）`;
+        try {
+          const body = await response.json();
+          if (body && body.error) message = body.error;
+        } catch (_) {
+          // not JSON
+        }
+        throw new Error(message);
+      }
+      const blob = await response.blob();
+      download("草稿-关联案例.docx", blob, blob.type);
+      status.textContent = "已生成 Word 文档";
+    } catch (err) {
+      status.textContent = err && err.message ? err.message : "导出失败";
+    } finally {
+      b.disabled = false;
+    }
+  });
+  return el("span", { className: "copy-wrap" }, b, status);
+}
+
 function exportButton(label, action) {
   const b = el("button", { type: "button", className: "btn btn-small", text: label });
   b.addEventListener("click", action);
@@ -216,7 +265,8 @@ function noteText(link) {
 
 export function toMarkdown(data) {
   const { notes, perParagraph } = footnotes(data);
-  const body = list(data.paragraphs).map((p, i) => p.text + perParagraph[i].map((m) => `[^${m.n}]`).join(""));
+  // Adjacent marks would render as ¹² (read as 12): a comma separates them.
+  const body = list(data.paragraphs).map((p, i) => p.text + perParagraph[i].map((m) => `[^${m.n}]`).join(","));
   const foot = notes.map((x) => `[^${x.n}]: ${noteText(x.link)}`);
   return body.join("\n\n") + (foot.length ? "\n\n" + foot.join("\n") : "") + "\n";
 }

@@ -124,7 +124,7 @@ async function renderCase(section, data, app) {
   // The document's headings down to the case, which is named by its number.
   const casePath = first ? list(first.heading_path).slice(0, 2).map((h) => (h === cs.title ? `经验${hanNumber(cs.number)}` : h)) : [];
   section.append(
-    breadcrumb({ text: "检索", url: "/" }, cs.county ? { text: cs.county, url: href.county(cs.county) } : null, { text: `经验${hanNumber(cs.number)}` }),
+    breadcrumb({ text: "检索", url: app.searchURL || "/" }, cs.county ? { text: cs.county, url: href.county(cs.county) } : null, { text: `经验${hanNumber(cs.number)}` }),
     pageHead(cs.title,
       el("p", { className: "page-meta" },
         cs.county ? el("span", { className: "meta-item" }, el("span", { className: "meta-label", text: "县区：" }), countyLink(cs.county)) : null,
@@ -155,6 +155,8 @@ async function renderCase(section, data, app) {
     block.append(el("p", { className: "measure-text", text: bodyText(p) }));
     body.append(block);
   }
+  const policies = [...new Set(passages.flatMap((p) => list(p.policies)))];
+  if (policies.length > 0) body.append(policyList(policies));
   const similar = el("aside", { className: "similar", "aria-labelledby": "similar-title" },
     el("h2", { id: "similar-title", className: "section-title", text: "其他县区的类似做法" }), similarBox);
   section.append(el("div", { className: "case-layout" }, body, similar));
@@ -163,6 +165,16 @@ async function renderCase(section, data, app) {
   loadSimilar(similarBox, passages.map((p) => ({ id: p.id, label: p.label || "概述" })), null, false);
 
   body.append(await caseNeighbours(data, passages));
+}
+
+// The policy documents a case cites (《…》), each a search for the
+// passages that cite it too.
+function policyList(policies) {
+  return el("section", { className: "case-policies", "aria-labelledby": "case-policies-title" },
+    el("h2", { id: "case-policies-title", className: "section-title", text: `引用的政策文件（${policies.length}）` }),
+    el("ul", { className: "policy-list" }, policies.map((name) => el("li", null,
+      el("a", { href: "/?policy=" + encodeURIComponent(name), text: name.startsWith("《") ? name : `《${name}》`,
+        title: "查看引用此文件的全部文段" })))));
 }
 
 // Links to the passages before and after the case in the document.
@@ -280,7 +292,7 @@ function renderLonePassage(section, data, app) {
   appendPrevNext(nav, data.prev, data.next);
   app.setTitle(p.label || p.title);
   section.append(
-    breadcrumb({ text: "检索", url: "/" }, { text: p.title || "文段" }),
+    breadcrumb({ text: "检索", url: app.searchURL || "/" }, { text: p.title || "文段" }),
     pageHead(p.label || p.title || "文段",
       el("p", { className: "page-meta" },
         list(p.counties).length ? el("span", { className: "meta-item" }, el("span", { className: "meta-label", text: "县区：" }),
@@ -294,7 +306,8 @@ function renderLonePassage(section, data, app) {
         copyButton(p.citation), printButton())),
     el("div", { className: "case-layout" },
       el("article", { className: "case-body" }, el("section", { id: `p-${p.id}`, className: "measure" },
-        el("p", { className: "measure-text", text: p.text || "" })), nav),
+        el("p", { className: "measure-text", text: p.text || "" })),
+      list(p.policies).length ? policyList(list(p.policies)) : null, nav),
       el("aside", { className: "similar", "aria-labelledby": "similar-title" },
         el("h2", { id: "similar-title", className: "section-title", text: "其他县区的类似做法" }), similarBox)));
 
@@ -318,10 +331,12 @@ async function countiesPage(section, params, app) {
     if (!byCity.has(city)) byCity.set(city, []);
     byCity.get(city).push(c);
   }
-  const cities = [...byCity.keys()].sort(zh.compare);
+  // The API lists counties in administrative order (the gazetteer's), so
+  // the cities and their counties come in that order too.
+  const cities = [...byCity.keys()];
   const grid = el("div", { className: "city-grid" });
   for (const city of cities) {
-    const counties = byCity.get(city).sort((a, b) => zh.compare(a.name, b.name));
+    const counties = byCity.get(city);
     grid.append(el("section", { className: "city-card", "aria-label": city },
       el("h2", { className: "city-name", text: city }),
       el("ul", { className: "county-list" }, counties.map((c) => el("li", { className: "county-item" },
@@ -433,8 +448,12 @@ async function countyPage(section, params, app) {
     const t = tables.get(ind.name);
     const values = t ? list(t.rows).map((r) => Number(r.value) || 0) : [];
     const leaders = t ? list(t.rows).filter((r) => r.rank === 1) : [];
-    const avg = values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
-    return { ...ind, avg: avg === null ? null : Math.round(avg * 10) / 10, leaders };
+    // The median: one large county would drag a mean far from every other.
+    const med = median(values);
+    const sum = values.reduce((a, b) => a + b, 0);
+    const top = Math.max(...values);
+    const dominant = ind.unit !== "%" && values.length > 2 && sum > 0 && top / sum >= 0.5 ? leaders[0] : null;
+    return { ...ind, med: med === null ? null : Math.round(med * 10) / 10, leaders, dominant, share: dominant ? top / sum : 0 };
   });
   section.append(el("section", { className: "page-section", "aria-labelledby": "county-table" },
     el("h2", { id: "county-table", className: "section-title", text: "指标对比表" }),
@@ -443,8 +462,23 @@ async function countyPage(section, params, app) {
       { label: `${data.name}`, value: (r) => r.value, cell: (r) => formatValue(r.value, r.unit), numeric: true, descFirst: true },
       { label: "排名", value: (r) => r.rank, cell: (r) => `第 ${r.rank} / ${r.out_of} 名`, numeric: true },
       { label: "最高（县区）", value: (r) => (r.leaders.length ? r.leaders[0].value : 0), cell: leaderCell, numeric: true, descFirst: true },
-      { label: "平均值", value: (r) => r.avg, cell: (r) => (r.avg === null ? "—" : formatValue(r.avg, r.unit)), numeric: true, descFirst: true },
+      { label: "中位数", value: (r) => r.med, cell: medianCell, numeric: true, descFirst: true },
     ], rows)));
+}
+
+function median(values) {
+  if (values.length === 0) return null;
+  const v = values.slice().sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+// The median, and a warning when one county holds half the total or more.
+function medianCell(r) {
+  if (r.med === null) return "—";
+  const text = formatValue(r.med, r.unit);
+  if (!r.dominant) return text;
+  return el("span", null, text, el("span", { className: "dominant-note", text: `（${r.dominant.county}占合计 ${Math.round(r.share * 100)}%）` }));
 }
 
 // "100%（定襄县等 4 个县区）": the top value and who holds it.
@@ -498,9 +532,15 @@ async function themePage(section, params, app) {
   const name = (params.get("name") || "").trim();
   if (!name) return themesPage(section, params, app);
   app.setTitle(`主题：${name}`);
+  const lead = el("p", { className: "page-lead theme-description" });
   section.append(
     breadcrumb({ text: "首页", url: "/" }, { text: "主题", url: href.themes() }, { text: name }),
-    pageHead(`主题：${name}`));
+    pageHead(`主题：${name}`, lead));
+  cachedJSON("/api/themes").then((data) => {
+    const th = list(data.themes).find((x) => x.name === name);
+    if (th && th.description) lead.textContent = th.description;
+    else lead.remove();
+  }).catch(() => lead.remove());
   const status = loading();
   section.append(status);
   const hits = await practices(`&theme=${encodeURIComponent(name)}`);

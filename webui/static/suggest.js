@@ -1,81 +1,30 @@
 // Suggestions while typing in the search box: an ARIA 1.2 combobox with a
-// listbox popup. Candidates are the corpus's themes, counties and cities
-// (from /api/facets) and frequent terms derived in the browser from
-// search results (see deriveTerms).
-import { el, clear, list, cachedJSON } from "./dom.js";
+// listbox popup. The server answers each prefix with at most ten themes,
+// places and terms (GET /api/suggest?q=), a few hundred bytes; answers
+// are kept for the page's life.
+import { el, clear, list, fetchJSON } from "./dom.js";
 
 const MAX_OPTIONS = 8;
-const KIND_ORDER = { 主题: 0, 县区: 1, 城市: 2, 常用词: 3 };
 
-let candidatesPromise = null;
+const answers = new Map(); // typed text -> Promise of suggestions
+let pending = null; // the request of the last keystroke
 
 // A document added or deleted changes the themes, places and terms.
-document.addEventListener("kb:corpus-changed", () => { candidatesPromise = null; });
+document.addEventListener("kb:corpus-changed", () => answers.clear());
 
-// Loads the candidates once per page.
-function candidates() {
-  if (!candidatesPromise) {
-    candidatesPromise = loadCandidates().catch((err) => {
-      candidatesPromise = null;
-      throw err;
-    });
+function suggestionsFor(typed) {
+  if (!answers.has(typed)) {
+    if (pending) pending.abort();
+    pending = new AbortController();
+    const p = fetchJSON("/api/suggest?q=" + encodeURIComponent(typed), { signal: pending.signal })
+      .then((data) => list(data.suggestions).slice(0, MAX_OPTIONS))
+      .catch((err) => {
+        answers.delete(typed);
+        throw err;
+      });
+    answers.set(typed, p);
   }
-  return candidatesPromise;
-}
-
-async function loadCandidates() {
-  const facets = await cachedJSON("/api/facets");
-  const out = [];
-  const seen = new Set();
-  const add = (value, kind, count) => {
-    if (!value || seen.has(value)) return;
-    seen.add(value);
-    out.push({ value, kind, count: Number(count) || 0 });
-  };
-  for (const t of list(facets.theme)) add(t.value, "主题", t.count);
-  for (const c of list(facets.county)) add(c.value, "县区", c.count);
-  for (const c of list(facets.city)) add(c.value, "城市", c.count);
-  try {
-    for (const t of await deriveTerms(facets, seen)) add(t.value, "常用词", t.count);
-  } catch (_) {
-    // frequent terms are a bonus; themes and places are enough
-  }
-  return out;
-}
-
-// Frequent terms: the wordings the search engine itself recognises. One
-// search for all theme names returns every passage that touches a theme;
-// the <mark>ed words of their snippets are the segmenter's domain terms
-// (商务楼宇, 重点企业培育库, 上规升档…) and hit.matched names the related
-// wordings the thesaurus brought in. Words found in more passages rank first.
-async function deriveTerms(facets, exclude) {
-  const q = list(facets.theme).map((t) => t.value).join(" ").slice(0, 900);
-  if (!q) return [];
-  const data = await cachedJSON("/api/search?q=" + encodeURIComponent(q) + "&size=100");
-  const counts = new Map();
-  const bump = (term) => {
-    const t = String(term || "").trim();
-    const n = Array.from(t).length;
-    if (n < 3 || n > 10 || exclude.has(t) || !/^[\u4e00-\u9fff]+$/.test(t)) return;
-    counts.set(t, (counts.get(t) || 0) + 1);
-  };
-  // The snippet is the server's escaped HTML with <mark> tags; a template
-  // element parses it without running anything.
-  const tpl = document.createElement("template");
-  for (const hit of list(data.hits)) {
-    const seen = new Set();
-    if (hit.snippet) {
-      tpl.innerHTML = hit.snippet;
-      for (const m of tpl.content.querySelectorAll("mark")) seen.add(m.textContent);
-    }
-    for (const m of list(hit.matched)) {
-      if (m.found) seen.add(m.found);
-    }
-    seen.forEach(bump);
-  }
-  return [...counts.entries()]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count);
+  return answers.get(typed);
 }
 
 // Attaches the combobox behaviour to the search input. onPick(value) runs
@@ -128,19 +77,18 @@ export function initSuggest(input, listbox, onPick) {
       close();
       return;
     }
-    let all;
+    let found;
     try {
-      all = await candidates();
+      found = await suggestionsFor(typed);
     } catch (_) {
       return;
     }
     if (mine !== token) return;
-    options = rank(all, typed);
+    options = found;
     render(typed);
   };
 
   input.addEventListener("input", update);
-  input.addEventListener("focus", () => { candidates().catch(() => {}); });
   input.addEventListener("keydown", (event) => {
     const open = !listbox.hidden && options.length > 0;
     switch (event.key) {
@@ -186,22 +134,6 @@ export function initSuggest(input, listbox, onPick) {
     onPick(li.dataset.value);
   });
   return { close };
-}
-
-// Candidates containing the typed text: prefix matches first, then by
-// kind (themes, places, terms) and frequency.
-function rank(all, typed) {
-  const needle = typed.toLowerCase();
-  const scored = [];
-  for (const c of all) {
-    const at = c.value.toLowerCase().indexOf(needle);
-    if (at < 0 || c.value === typed) continue;
-    scored.push({ c, prefix: at === 0 ? 0 : 1 });
-  }
-  scored.sort((a, b) => a.prefix - b.prefix
-    || KIND_ORDER[a.c.kind] - KIND_ORDER[b.c.kind]
-    || b.c.count - a.c.count);
-  return scored.slice(0, MAX_OPTIONS).map((s) => s.c);
 }
 
 // The option text with the typed part in <b> (built as nodes, not HTML).
