@@ -14,10 +14,11 @@ type Evidence struct {
 	Topic    float64  // weight of the shared words and concepts
 	Items    int      // shared words of weight ≥ strongTerm, and concepts
 	Score    float64  // Topic plus the place bonus
-	// Coverage is the share of the first text's specific words (by
-	// weight) that the second shares: how much of a paragraph a case
-	// explains. A long paragraph that touches a case in passing shares
-	// a little of much; a short one about the case shares most of little.
+	// Coverage is the share of the first text's specific words and
+	// concepts (by weight) that the second shares: how much of a
+	// paragraph a case explains. A long paragraph that touches a case in
+	// passing shares a little of much; a short one about the case shares
+	// most of little.
 	Coverage float64
 }
 
@@ -77,6 +78,10 @@ func compare(a, b *profile, w map[string]float64, conceptW float64) Evidence {
 	}
 	for _, c := range sortedKeys(a.concepts) {
 		sb, ok := b.concepts[c]
+		mass += conceptW * a.concepts[c]
+		if ok {
+			covered += conceptW * a.concepts[c]
+		}
 		if !ok || sameWording(a.wording[c], b.wording[c]) {
 			// Both say it in the same words: that evidence is counted as
 			// shared words already; a concept adds only a paraphrase.
