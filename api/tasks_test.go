@@ -200,4 +200,3 @@ func TestUploadSizeLimits(t *testing.T) {
 		t.Errorf("40 MB file: %d %v", resp.StatusCode, body)
 	}
 }
-
