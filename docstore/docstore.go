@@ -224,6 +224,14 @@ func (s *Store) SetParsed(id string, parsed []byte) error {
 // Dir is the store's folder.
 func (s *Store) Dir() string { return s.dir }
 
+// Record returns a document's record without reading its original.
+func (s *Store) Record(id string) (Record, error) {
+	if !validID.MatchString(id) {
+		return Record{}, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	return s.record(id)
+}
+
 // Get returns a document's record and original bytes.
 func (s *Store) Get(id string) (Record, []byte, error) {
 	if !validID.MatchString(id) {

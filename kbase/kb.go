@@ -290,7 +290,7 @@ func (kb *KB) Delete(ctx context.Context, id string) error {
 
 // Record returns the stored record of a document users brought.
 func (kb *KB) Record(id string) (docstore.Record, bool) {
-	r, _, err := kb.store.Get(id)
+	r, err := kb.store.Record(id)
 	return r, err == nil
 }
 
