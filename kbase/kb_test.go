@@ -378,3 +378,38 @@ func TestTaskInterruptedByShutdownRunsAgain(t *testing.T) {
 		t.Fatalf("task after restart = %+v", got)
 	}
 }
+
+// A task killed after its file was ingested but before the task recorded
+// it reports the file as added, not as a duplicate of itself.
+func TestResumedTaskRecordsFileIngestedBeforeTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	kb := open(t, dir)
+	raw := longDoc("甲乙", 5)
+	up, _ := kb.NewUpload()
+	if err := up.AddFile("a.txt", strings.NewReader(string(raw))); err != nil {
+		t.Fatal(err)
+	}
+	task, err := up.Commit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The worker's ingest went through; the process ended before the task record followed.
+	doc, err := kb.Ingest(context.Background(), "a.txt", raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb.tasks.mu.Lock()
+	kb.tasks.tasks[task.ID].Status = TaskProcessing
+	if err := kb.tasks.save(kb.tasks.tasks[task.ID]); err != nil {
+		t.Fatal(err)
+	}
+	kb.tasks.mu.Unlock()
+	kb.Close()
+	kb = open(t, dir)
+	defer kb.Close()
+	kb.StartTasks()
+	got := waitTask(t, kb, task.ID)
+	if got.Status != TaskSucceeded || got.Files[0].Status != FileAdded || got.Files[0].DocumentID != doc.ID {
+		t.Fatalf("resumed task = %+v", got)
+	}
+}

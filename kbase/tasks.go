@@ -2,6 +2,8 @@ package kbase
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -87,6 +89,10 @@ type Task struct {
 	Added      int        `json:"added"`
 	Failed     int        `json:"failed"`
 	Files      []TaskFile `json:"files"`
+
+	// resumed: the task was processing when the process ended; the file
+	// it was on may have been ingested completely before the end came.
+	resumed bool
 }
 
 func (t *Task) finished() bool { return t.Status == TaskSucceeded || t.Status == TaskFailed }
@@ -140,6 +146,7 @@ func openTasks(dir string, log *slog.Logger) (*taskQueue, error) {
 		if !t.finished() {
 			if t.Status == TaskProcessing {
 				log.Warn("task interrupted by a shutdown queued again", "task", t.ID)
+				t.resumed = true
 			}
 			t.Status = TaskQueued
 		}
@@ -406,6 +413,15 @@ func (kb *KB) runTask(ctx context.Context, t *Task) {
 		} else {
 			err = fmt.Errorf("read uploaded file: %w", err)
 		}
+		if t.resumed && errors.Is(err, ErrDuplicate) {
+			// Ingested before the interruption, recorded only now.
+			if r, ok, _ := kb.store.FindHash(hashOf(raw)); ok {
+				if d, ok := kb.index.Library().Document(r.ID); ok {
+					doc, err = d, nil
+				}
+			}
+		}
+		t.resumed = false
 		if ctx.Err() != nil {
 			// Shut down mid-file: it was rolled back; the task runs again on the next start.
 			q.mu.Lock()
@@ -456,6 +472,11 @@ func (kb *KB) runTask(ctx context.Context, t *Task) {
 	}
 	_ = os.RemoveAll(folder)
 	q.prune()
+}
+
+func hashOf(raw []byte) string {
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // ErrorCode is the stable code of an ingestion error.
