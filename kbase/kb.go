@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -48,7 +47,9 @@ type KB struct {
 	relate  *relate.Engine
 	tasks   *taskQueue
 	log     *slog.Logger
-	mu      sync.Mutex // one ingestion or deletion at a time
+	// writing admits one ingestion or deletion at a time; waiting for it
+	// ends with the caller's context (a deletion behind a long ingest).
+	writing chan struct{}
 }
 
 // parsedRecord is the parsed form of a stored original, kept beside it.
@@ -84,7 +85,7 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 	if err != nil {
 		return nil, err
 	}
-	kb := &KB{parts: p, dataDir: dataDir, lock: lock, store: store, log: log}
+	kb := &KB{parts: p, dataDir: dataDir, lock: lock, store: store, log: log, writing: make(chan struct{}, 1)}
 	if err := kb.recoverJournal(); err != nil {
 		return nil, err
 	}
@@ -216,8 +217,10 @@ func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progr
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("ingest %s: %w", name, err)
 	}
-	kb.mu.Lock()
-	defer kb.mu.Unlock()
+	if err := kb.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	defer kb.release()
 	if _, ok := kb.index.Library().Document(doc.ID); ok {
 		return nil, fmt.Errorf("%s: %w", name, ErrDuplicate)
 	}
@@ -263,8 +266,10 @@ func (kb *KB) Delete(ctx context.Context, id string) error {
 	if kb.Builtin(id) {
 		return ErrBuiltin
 	}
-	kb.mu.Lock()
-	defer kb.mu.Unlock()
+	if err := kb.acquire(ctx); err != nil {
+		return fmt.Errorf("delete %s: %w", id, err)
+	}
+	defer kb.release()
 	if _, ok := kb.index.Library().Document(id); !ok {
 		if _, _, err := kb.store.Get(id); err != nil {
 			return fmt.Errorf("%s: %w", id, ErrNotFound)
@@ -287,6 +292,18 @@ func (kb *KB) Delete(ctx context.Context, id string) error {
 	kb.log.Info("document deleted", "id", id)
 	return nil
 }
+
+// acquire waits for the right to change the catalog, or for ctx to end.
+func (kb *KB) acquire(ctx context.Context) error {
+	select {
+	case kb.writing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (kb *KB) release() { <-kb.writing }
 
 // Record returns the stored record of a document users brought.
 func (kb *KB) Record(id string) (docstore.Record, bool) {
