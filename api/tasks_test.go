@@ -120,15 +120,17 @@ func TestCancelledUploadLeavesCatalogUnchanged(t *testing.T) {
 	}
 }
 
-// A task reports its progress while it runs, and once the server's own
-// clock (request timeout 15 s) would have run out it still finishes: the
-// worker is not bound to the request. A shutdown mid-task leaves the
-// catalog as before; the task runs again on the next start.
+// An upload is answered as soon as its files are stored; the task reports
+// its progress while a worker not bound to the request indexes it. A
+// shutdown mid-task leaves the catalog as before; the task runs again on
+// the next start and succeeds. (A 40 MB file takes minutes to index:
+// SOAK_BIG=1 scripts/soak.sh uploads one; TestUploadSizeLimits checks
+// that 40 MB passes the server's limits.)
 func TestLargeUploadRunsAsTask(t *testing.T) {
 	dir := t.TempDir()
 	base, stop := serveDir(t, dir)
 	before := catalogAt(t, base)
-	size := 1 << 20 // a 40 MB file takes minutes to index: scripts/soak.sh uploads one
+	size := 1 << 20
 	var b strings.Builder
 	for i := 0; b.Len() < size; i++ {
 		fmt.Fprintf(&b, "第%d项：太谷区设立农产品加工产业基金%d亿元，扶持小微企业技术改造，培育专精特新企业。\n\n", i, i%97)
