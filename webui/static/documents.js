@@ -118,6 +118,12 @@ export async function documentsPage(section, params, app) {
     }
     files.value = "";
     updateControls();
+    await showTask(task);
+  });
+
+  // showTask follows a task to its end in the upload box, then lists what
+  // became of each file.
+  async function showTask(task) {
     const progress = el("p", { className: "task-progress", role: "status" });
     clear(uploadResult);
     uploadResult.append(progress);
@@ -142,9 +148,26 @@ export async function documentsPage(section, params, app) {
       corpusChanged();
       await reload();
     }
-  });
+  }
+
+  // An upload still running (the page was reloaded meanwhile) is followed again.
+  async function resumeTasks() {
+    if (!token.value.trim()) return;
+    let data;
+    try {
+      data = await fetchJSON("/api/tasks?limit=20", { headers: auth() });
+    } catch (_) {
+      return; // not allowed, or an older server: nothing to resume
+    }
+    const running = list(data.tasks).filter((t) => t.status === "queued" || t.status === "processing").reverse();
+    for (const t of running) {
+      if (!section.isConnected) return;
+      await showTask(t);
+    }
+  }
 
   await reload();
+  resumeTasks();
 }
 
 // followTask polls GET /api/tasks/:id until the task has finished, showing
