@@ -83,6 +83,14 @@ wait_tasks() { # [seconds, default 120]
   return 1
 }
 
+# wait_for waits until a folder has an entry not starting with a dot.
+wait_for() { # folder seconds
+  for _ in $(seq 1 $(($2 * 20))); do
+    if [ -n "$(ls "$1" 2>/dev/null)" ]; then return 0; fi
+    sleep 0.05
+  done
+}
+
 seed_hits=""
 # check: the catalog agrees with itself. Prints a reason and fails otherwise.
 check() {
@@ -123,7 +131,10 @@ for run in $(seq 1 "$RUNS"); do
   data="$work/ingest-$run"
   "$KB" ingest "$work/docs" --data "$data" >/dev/null 2>&1 &
   ipid=$!
-  sleep "$(python3 -c "import random; print(round(random.uniform(0.3, 4.0), 2))")"
+  # Kill at a random moment once documents are going in (a kill during the
+  # first start is a less interesting case, covered now and then too).
+  wait_for "$data/documents" 60
+  sleep "$(python3 -c "import random; print(round(random.uniform(0, 1.5), 2))")"
   kill -9 "$ipid" 2>/dev/null || true
   wait "$ipid" 2>/dev/null || true
   start_server "$data"
@@ -151,7 +162,8 @@ for run in $(seq 1 "$RUNS"); do
     for b in $(seq 0 19); do upload_batch $((b * 10 + 1)) $((b * 10 + 10)); done
   ) &
   upid=$!
-  sleep "$(python3 -c "import random; print(round(random.uniform(0.2, 3.0), 2))")"
+  wait_for "$data/tasks" 60
+  sleep "$(python3 -c "import random; print(round(random.uniform(0, 2.0), 2))")"
   kill_server
   kill "$upid" 2>/dev/null || true
   wait "$upid" 2>/dev/null || true
