@@ -1,6 +1,7 @@
 package kbase
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -119,13 +120,22 @@ func TestKilledIngestRolledBackOnOpen(t *testing.T) {
 	if err := kb.Close(); err != nil {
 		t.Fatal(err)
 	}
-	kb = open(t, dir)
+	var logged bytes.Buffer
+	kb, err := testParts.Open(context.Background(), dir, slog.New(slog.NewTextHandler(&logged, nil)), embedding.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer kb.Close()
 	if got := stateOf(t, kb); !reflect.DeepEqual(got, before) {
 		t.Fatalf("after a restart: %+v, was %+v", got, before)
 	}
 	if recs, _ := kb.store.List(); len(recs) != 0 {
 		t.Fatalf("killed ingest left %d stored documents", len(recs))
+	}
+	// Repaired in place: the stray passages deleted, no rebuild.
+	if log := logged.String(); !strings.Contains(log, "interrupted ingest was rolled back") ||
+		!strings.Contains(log, "does not hold were deleted") || strings.Contains(log, "rebuilding") {
+		t.Errorf("log of the repairing start:\n%s", log)
 	}
 	// And the same file can be brought again.
 	if _, err := kb.Ingest(context.Background(), "长文.txt", longDoc("乙", 30)); err != nil {
