@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/shanxi-sme/kb/embedding"
+	"github.com/shanxi-sme/kb/kbase"
 )
 
 // A folder ingest ends with what it ingested, passed over (by extension)
@@ -50,5 +55,33 @@ func TestIngestFolderSummary(t *testing.T) {
 	}
 	if strings.Contains(out, "加密") {
 		t.Errorf("an ordinary .doc is reported as encrypted:\n%s", out)
+	}
+}
+
+// kb ingest on a data folder a server (here: a catalog open in this
+// process) holds fails at once with the folder named and the fix, exit 1,
+// and leaves the holder's data alone.
+func TestIngestRefusedWhileDataFolderHeld(t *testing.T) {
+	data, src := t.TempDir(), t.TempDir()
+	kb, err := openKB(context.Background(), data, quietLogger(newLogger(io.Discard, "text", 0)), embedding.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kb.Close()
+	before, _ := kb.Index().Count()
+	file := filepath.Join(src, "a.txt")
+	if err := os.WriteFile(file, []byte("平遥县推进古城文旅融合，设立文旅融合发展基金。"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err = run(context.Background(), []string{"ingest", file, "--data", data}, &stdout, &stderr)
+	if !errors.Is(err, kbase.ErrLocked) || exitCode(err, &stderr) != exitFailure {
+		t.Fatalf("ingest on a held folder: %v", err)
+	}
+	if msg := stderr.String(); !strings.Contains(msg, data) || !strings.Contains(msg, "正被另一个进程使用") {
+		t.Errorf("message does not name the folder and the cause: %s", msg)
+	}
+	if after, _ := kb.Index().Count(); after != before {
+		t.Errorf("the holder's index changed: %d -> %d", before, after)
 	}
 }

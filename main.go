@@ -6,6 +6,8 @@
 //	kb search "查询词" [--county …] [--city …] [--theme …] [--kind …] [--size 10] [--json] [--data ./data]
 //	kb ingest FILE|DIR… [--data ./data]
 //	kb link FILE [--format md|html|docx|json] [--out FILE] [--data ./data]
+//	kb backup --out FILE [--data ./data]
+//	kb restore FILE [--data ./data] [--force]
 //	kb embed-check --embed-url URL --embed-model MODEL [--semantic-ratio R] [--data ./data]
 //	kb health [--url http://127.0.0.1:8080]
 //	kb version
@@ -28,9 +30,11 @@ const usage = `用法：
   kb serve  [--addr 127.0.0.1:8080] [--data ./data]   启动服务（网页与 JSON 接口）
   kb index  [--data ./data]                           建立或检查索引
   kb search "查询词" [--county 县区] [--city 城市] [--theme 主题] [--kind 类型] [--size 10] [--json] [--data ./data]
-  kb ingest 文件或目录… [--data ./data]              收录文档（.txt .md .html .docx .pdf）
+  kb ingest 文件或目录… [--data ./data]              收录文档（.txt .md .html .docx .odt .pdf）
   kb link 草稿文件 [--format md|html|docx|json] [--out 输出文件] [--data ./data]
                                                       为草稿逐段关联知识库中的案例
+  kb backup --out 备份.tar.gz [--data ./data]         备份原件、解析结果与上传任务（服务运行时也可备份）
+  kb restore 备份.tar.gz [--data ./data] [--force]    从备份恢复；下次启动时重建索引
   kb embed-check --embed-url 地址 --embed-model 模型 [--semantic-ratio 0.3] [--data ./data]
                                                       用内置问题检查向量模型对检索是否有帮助
   kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
@@ -105,6 +109,10 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return ingestCmd(ctx, args[1:], stdout, stderr, log)
 	case "link":
 		return linkCmd(ctx, args[1:], stdout, stderr, log)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "embed-check":
 		return embedCheckCmd(ctx, args[1:], stdout, stderr, log)
 	case "load":

@@ -638,6 +638,9 @@ func TestBrowserDocumentsAdmin(t *testing.T) {
 	if fail := p.texts(".upload-list .upload-fail"); len(fail) != 1 || !strings.Contains(fail[0], "程序.exe：不支持的文件格式") {
 		t.Errorf("refused files = %v", fail)
 	}
+	if summary := p.texts(".upload-result .task-progress"); len(summary) != 1 || !strings.Contains(summary[0], "任务 #1 已完成：收录 1 个文件") {
+		t.Errorf("task summary = %v", summary)
+	}
 	p.waitFor("uploaded row", `document.querySelectorAll(".doc-table button[data-delete]").length === 1`)
 	if got := sessionToken(p); got != token {
 		t.Errorf("sessionStorage token = %q", got)
@@ -656,12 +659,14 @@ func sessionToken(p *page) string {
 	return eval[string](p, `sessionStorage.getItem("kb-admin-token") || ""`)
 }
 
-// fakeDocuments serves the write endpoints of /api/documents with the
-// API's shapes and passes every other request to the real test server.
+// fakeDocuments serves the write endpoints of /api/documents and the
+// upload tasks with the API's shapes and passes every other request to the
+// real test server.
 type fakeDocuments struct {
 	*httptest.Server
 	mu       sync.Mutex
 	docs     []map[string]any
+	tasks    []map[string]any
 	removals int
 }
 
@@ -714,24 +719,55 @@ func newFakeDocuments(t *testing.T, token string) *fakeDocuments {
 				writeJSON(w, http.StatusBadRequest, map[string]any{"error": "请以 multipart/form-data 上传，文件字段名为 file"})
 				return
 			}
-			added, failed := []map[string]any{}, []map[string]any{}
+			// As the API: 202 with a task; the task's files are ingested
+			// when it is first polled, and it finishes on the next poll.
+			files := []map[string]any{}
 			for _, fh := range r.MultipartForm.File["file"] {
-				if !strings.HasSuffix(fh.Filename, ".md") {
-					failed = append(failed, map[string]any{"file": fh.Filename, "error": fh.Filename + ": 不支持的文件格式：" + filepath.Ext(fh.Filename)})
-					continue
+				files = append(files, map[string]any{"name": fh.Filename, "size": fh.Size, "status": "pending"})
+			}
+			f.mu.Lock()
+			f.tasks = append(f.tasks, map[string]any{"id": len(f.tasks) + 1, "status": "queued", "files_total": len(files),
+				"files_done": 0, "passages": 0, "added": 0, "failed": 0, "files": files})
+			task := f.tasks[len(f.tasks)-1]
+			f.mu.Unlock()
+			writeJSON(w, http.StatusAccepted, task)
+		case strings.HasPrefix(r.URL.Path, "/api/tasks/") && r.Method == http.MethodGet:
+			if !authorised(w, r) {
+				return
+			}
+			id, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/api/tasks/"))
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if id < 1 || id > len(f.tasks) {
+				writeJSON(w, http.StatusNotFound, map[string]any{"error": "没有这个任务"})
+				return
+			}
+			task := f.tasks[id-1]
+			switch task["status"] {
+			case "queued":
+				task["status"], task["passages"] = "processing", 1
+			case "processing":
+				added := 0
+				for _, file := range task["files"].([]map[string]any) {
+					name := file["name"].(string)
+					if !strings.HasSuffix(name, ".md") {
+						file["status"], file["code"] = "failed", "unsupported_format"
+						file["error"] = name + ": 不支持的文件格式：" + filepath.Ext(name)
+						continue
+					}
+					doc := map[string]any{"id": "up" + strconv.Itoa(len(f.docs)+1), "title": strings.TrimSuffix(name, ".md"),
+						"format": "md", "source": name, "passages": 1, "cases": 0, "builtin": false, "added": time.Now().Format(time.RFC3339)}
+					f.docs = append(f.docs, doc)
+					file["status"], file["document_id"], file["title"], file["passages"] = "added", doc["id"], doc["title"], 1
+					added++
 				}
-				f.mu.Lock()
-				doc := map[string]any{"id": "up" + strconv.Itoa(len(f.docs)+1), "title": strings.TrimSuffix(fh.Filename, ".md"),
-					"format": "md", "source": fh.Filename, "passages": 1, "cases": 0, "builtin": false, "added": time.Now().Format(time.RFC3339)}
-				f.docs = append(f.docs, doc)
-				f.mu.Unlock()
-				added = append(added, doc)
+				task["status"], task["added"], task["failed"] = "succeeded", added, task["files_total"].(int)-added
+				task["files_done"] = task["files_total"]
+				if added == 0 {
+					task["status"] = "failed"
+				}
 			}
-			status := http.StatusCreated
-			if len(added) == 0 {
-				status = http.StatusUnsupportedMediaType
-			}
-			writeJSON(w, status, map[string]any{"documents": added, "errors": failed})
+			writeJSON(w, http.StatusOK, task)
 		case strings.HasPrefix(r.URL.Path, "/api/documents/") && r.Method == http.MethodDelete:
 			if !authorised(w, r) {
 				return

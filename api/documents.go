@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -13,10 +14,11 @@ import (
 	"github.com/shanxi-sme/kb/kbase"
 )
 
-// Upload limits.
+// Upload limits: each file up to corpus.MaxFileSize (50 MB), and the
+// request body up to four such files; more go in further requests.
 const (
 	maxUploadFiles = 20
-	maxUploadBody  = maxUploadFiles * (corpus.MaxFileSize + 1<<20)
+	maxUploadBody  = 4*corpus.MaxFileSize + 1<<20
 )
 
 type documentJSON struct {
@@ -63,104 +65,145 @@ func (s *Server) documents(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"documents": out})
 }
 
-type uploadError struct {
-	File  string `json:"file"`
-	Error string `json:"error"`
-	Code  string `json:"code"`
-}
+// Upload transfer limits: a 50 MB file must arrive over a slow line too,
+// so the upload lifts the server's read and write deadlines to these.
+const (
+	uploadReadTimeout  = 10 * time.Minute
+	uploadWriteTimeout = uploadReadTimeout + time.Minute
+)
 
-// upload answers POST /api/documents (multipart, field "file", up to 20 files).
+// upload answers POST /api/documents (multipart, field "file", up to 20
+// files of up to 50 MB): the files are stored as a task and the answer is
+// 202 with the task; a background worker indexes them (GET /api/tasks/:id).
 func (s *Server) upload(c *gin.Context) {
 	kb := s.kb.Load()
 	if kb == nil {
 		fail(c, http.StatusServiceUnavailable, "知识库尚未就绪，请稍后再试")
 		return
 	}
-	form, err := c.MultipartForm()
+	// The request timeout bounds work, not the transfer of a large body.
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetReadDeadline(time.Now().Add(uploadReadTimeout))
+	_ = rc.SetWriteDeadline(time.Now().Add(uploadWriteTimeout))
+	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			fail(c, http.StatusRequestEntityTooLarge, "上传内容过大：每个文件最大 %d MB，一次最多 %d 个", corpus.MaxFileSize>>20, maxUploadFiles)
-			return
-		}
 		fail(c, http.StatusBadRequest, "请以 multipart/form-data 上传，文件字段名为 file")
 		return
 	}
-	defer form.RemoveAll()
-	files := form.File["file"]
-	switch {
-	case len(files) == 0:
-		fail(c, http.StatusBadRequest, "没有收到文件（字段名应为 file）")
-		return
-	case len(files) > maxUploadFiles:
-		fail(c, http.StatusBadRequest, "一次最多上传 %d 个文件", maxUploadFiles)
+	up, err := kb.NewUpload()
+	if err != nil {
+		s.log.Error("upload folder", "err", err)
+		fail(c, http.StatusInternalServerError, "上传失败：无法保存文件")
 		return
 	}
-	added := []documentJSON{}
-	failed := []uploadError{}
-	status := http.StatusCreated
-	for _, fh := range files {
-		doc, err := s.ingestOne(c, kb, fh.Filename, fh.Size, func() (io.ReadCloser, error) { return fh.Open() })
+	committed := false
+	defer func() {
+		if !committed {
+			up.Abort()
+		}
+	}()
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
-			failed = append(failed, uploadError{File: fh.Filename, Error: err.Error(), Code: codeForStatus(uploadStatus(err))})
-			if len(added) == 0 {
-				status = uploadStatus(err)
-			}
+			s.uploadReadFailed(c, err)
+			return
+		}
+		if part.FormName() != "file" || part.FileName() == "" {
+			_ = part.Close()
 			continue
 		}
-		added = append(added, s.toDocumentJSON(doc))
-	}
-	if len(added) > 0 {
-		status = http.StatusCreated
-	}
-	body := gin.H{"documents": added, "errors": failed}
-	if len(added) == 0 {
-		body["error"] = failed[0].Error
-		body["code"] = codeForStatus(status)
-		if st, code, ok := contextFailure(c, status); ok { // timed out or abandoned, not our fault
-			status, body["code"], body["error"] = st, code, timeoutMessage
+		if up.Files() >= maxUploadFiles {
+			fail(c, http.StatusBadRequest, "一次最多上传 %d 个文件", maxUploadFiles)
+			return
+		}
+		err = up.AddFile(part.FileName(), part)
+		_ = part.Close()
+		if errors.Is(err, corpus.ErrTooLarge) {
+			failCode(c, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "%s：文件过大，每个文件最大 %d MB", part.FileName(), corpus.MaxFileSize>>20)
+			return
+		}
+		if err != nil {
+			s.uploadReadFailed(c, err)
+			return
 		}
 	}
-	c.JSON(status, body)
-}
-
-func (s *Server) ingestOne(c *gin.Context, kb *kbase.KB, name string, size int64, open func() (io.ReadCloser, error)) (*corpus.Document, error) {
-	if size > corpus.MaxFileSize {
-		return nil, fmt.Errorf("%s: %w", name, corpus.ErrTooLarge)
+	if up.Files() == 0 {
+		fail(c, http.StatusBadRequest, "没有收到文件（字段名应为 file）")
+		return
 	}
-	f, err := open()
-	if err != nil {
-		return nil, fmt.Errorf("%s: 读取上传文件失败", name)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, corpus.MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: 读取上传文件失败", name)
-	}
-	if len(raw) > corpus.MaxFileSize {
-		return nil, fmt.Errorf("%s: %w", name, corpus.ErrTooLarge)
-	}
-	doc, err := kb.Ingest(c.Request.Context(), name, raw)
-	if err != nil {
-		s.log.Info("upload refused", "file", name, "err", err)
-	}
-	return doc, err
-}
-
-// uploadStatus maps an ingestion error to its HTTP status.
-func uploadStatus(err error) int {
+	task, err := up.Commit()
+	committed = true // Commit cleans up after itself
 	switch {
-	case errors.Is(err, kbase.ErrDuplicate):
-		return http.StatusConflict
-	case errors.Is(err, corpus.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, corpus.ErrUnsupported):
-		return http.StatusUnsupportedMediaType
-	case errors.Is(err, corpus.ErrEncrypted), errors.Is(err, corpus.ErrEmpty), errors.Is(err, corpus.ErrNoText),
-		errors.Is(err, corpus.ErrNotText), errors.Is(err, corpus.ErrCorrupt), errors.Is(err, kbase.ErrBadName):
-		return http.StatusUnprocessableEntity
+	case errors.Is(err, kbase.ErrQueueFull):
+		c.Header("Retry-After", "30")
+		failCode(c, http.StatusServiceUnavailable, CodeOverloaded, "%s", err)
+		return
+	case err != nil:
+		s.log.Error("queue upload", "err", err)
+		fail(c, http.StatusInternalServerError, "上传失败：无法保存文件")
+		return
 	}
-	return http.StatusInternalServerError // storing or indexing failed: not the file's fault
+	s.log.Info("upload queued", "task", task.ID, "files", task.FilesTotal)
+	c.Header("Location", fmt.Sprintf("/api/tasks/%d", task.ID))
+	c.JSON(http.StatusAccepted, task)
+}
+
+// uploadReadFailed answers an upload whose body could not be read.
+func (s *Server) uploadReadFailed(c *gin.Context, err error) {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		fail(c, http.StatusRequestEntityTooLarge, "上传内容过大：每个文件最大 %d MB，一次最多 %d 个，合计最多 %d MB",
+			corpus.MaxFileSize>>20, maxUploadFiles, maxUploadBody>>20)
+		return
+	}
+	s.log.Info("upload body unreadable", "err", err)
+	fail(c, http.StatusBadRequest, "上传内容不完整或格式有误：请以 multipart/form-data 上传，文件字段名为 file")
+}
+
+// maxTaskList bounds GET /api/tasks.
+const maxTaskList = 100
+
+// tasks answers GET /api/tasks?limit=20: the recent upload tasks, newest first.
+func (s *Server) tasks(c *gin.Context) {
+	kb := s.kb.Load()
+	if kb == nil {
+		c.JSON(http.StatusOK, gin.H{"tasks": []kbase.Task{}})
+		return
+	}
+	limit := 20
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxTaskList {
+			failCode(c, http.StatusBadRequest, CodeBadParameter, "limit 应为 1 到 %d 之间的整数", maxTaskList)
+			return
+		}
+		limit = n
+	}
+	c.JSON(http.StatusOK, gin.H{"tasks": kb.Tasks(limit)})
+}
+
+// task answers GET /api/tasks/:id: an upload's state and progress.
+func (s *Server) task(c *gin.Context) {
+	kb := s.kb.Load()
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if kb == nil || err != nil || id < 1 {
+		fail(c, http.StatusNotFound, "没有编号为 %q 的任务", c.Param("id"))
+		return
+	}
+	t, err := kb.Task(id)
+	if errors.Is(err, kbase.ErrNoTask) {
+		fail(c, http.StatusNotFound, "没有编号为 %d 的任务（只保留最近 100 个已完成的任务）", id)
+		return
+	}
+	if err != nil {
+		s.log.Error("task", "id", id, "err", err)
+		fail(c, http.StatusInternalServerError, "读取任务失败")
+		return
+	}
+	c.JSON(http.StatusOK, t)
 }
 
 // deleteDocument answers DELETE /api/documents/:id.
@@ -182,4 +225,19 @@ func (s *Server) deleteDocument(c *gin.Context) {
 		s.log.Error("delete failed", "id", c.Param("id"), "err", err)
 		fail(c, http.StatusInternalServerError, "删除失败")
 	}
+}
+
+// uploadStatus maps a file reading error to its HTTP status.
+func uploadStatus(err error) int {
+	switch kbase.ErrorCode(err) {
+	case kbase.CodeDuplicate:
+		return http.StatusConflict
+	case kbase.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case kbase.CodeUnsupported:
+		return http.StatusUnsupportedMediaType
+	case kbase.CodeUnreadable:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
 }

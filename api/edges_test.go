@@ -162,24 +162,35 @@ func TestUploadErrorCodes(t *testing.T) {
 	if resp.StatusCode != 401 || body["code"] != api.CodeUnauthorized {
 		t.Errorf("no token: %d %v", resp.StatusCode, body)
 	}
-	resp, body = postFiles(t, base, adminToken, upload{"a.txt", []byte(newsText)})
-	if resp.StatusCode != 201 {
-		t.Fatalf("upload: %d %v", resp.StatusCode, body)
+	if task := uploadTask(t, base, adminToken, upload{"a.txt", []byte(newsText)}); task["status"] != "succeeded" {
+		t.Fatalf("upload: %v", task)
 	}
-	for _, tc := range []struct {
-		file   upload
-		status int
-		code   string
-	}{
-		{upload{"a.txt", []byte(newsText)}, 409, api.CodeDuplicate},
-		{upload{"a.exe", []byte("MZ")}, 415, api.CodeUnsupported},
-		{upload{"empty.txt", nil}, 422, api.CodeUnreadable},
-	} {
-		resp, body := postFiles(t, base, adminToken, tc.file)
-		if resp.StatusCode != tc.status || body["code"] != tc.code {
-			t.Errorf("%s: %d %v, want %d %s", tc.file.name, resp.StatusCode, body["code"], tc.status, tc.code)
+	// Each file of a task says what became of it, with a stable code.
+	task := uploadTask(t, base, adminToken, upload{"a.txt", []byte(newsText)}, upload{"a.exe", []byte("MZ")},
+		upload{"empty.txt", nil}, upload{"b.txt", []byte("太谷区设立农产品加工产业基金，扶持小微企业升级。")})
+	if task["status"] != "succeeded" || task["added"].(float64) != 1 || task["failed"].(float64) != 3 || task["files_done"].(float64) != 4 {
+		t.Errorf("mixed upload: %v", task)
+	}
+	for i, code := range []string{api.CodeDuplicate, api.CodeUnsupported, api.CodeUnreadable, ""} {
+		f := taskFile(task, i)
+		if got, _ := f["code"].(string); got != code {
+			t.Errorf("%s: code %q, want %q", f["name"], got, code)
 		}
 	}
+	// The task list: newest first, bounded, and an unknown task is 404.
+	var list struct {
+		Tasks []struct {
+			ID     int64  `json:"id"`
+			Status string `json:"status"`
+		} `json:"tasks"`
+	}
+	getJSONFrom(t, base, "/api/tasks?limit=1", 200, &list)
+	if len(list.Tasks) != 1 || list.Tasks[0].ID != int64(task["id"].(float64)) {
+		t.Errorf("task list: %+v", list)
+	}
+	wantErrorCode(t, base, "GET", "/api/tasks/999", 404, api.CodeNotFound)
+	wantErrorCode(t, base, "GET", "/api/tasks/x", 404, api.CodeNotFound)
+	wantErrorCode(t, base, "GET", "/api/tasks?limit=0", 400, api.CodeBadParameter)
 	resp, body = deleteDoc(t, base, adminToken, "nope")
 	if resp.StatusCode != 404 || body["code"] != api.CodeNotFound {
 		t.Errorf("delete unknown: %d %v", resp.StatusCode, body)

@@ -102,8 +102,10 @@ func (s *Server) SetIndex(ix *index.Index, rel *relate.Engine) {
 	s.ix.Store(ix)
 }
 
-// SetKB makes the server ready, with ingestion and deletion of documents.
+// SetKB makes the server ready, with ingestion and deletion of documents;
+// it starts the catalog's upload worker (kb.Close stops it).
 func (s *Server) SetKB(kb *kbase.KB) {
+	kb.StartTasks()
 	s.kb.Store(kb)
 	s.rel.Store(kb.Relate())
 	s.ix.Store(kb.Index())
@@ -132,6 +134,8 @@ func (s *Server) routes() {
 	a.GET("/documents", s.documents)
 	a.POST("/documents", s.requireAdmin, s.limitHeavy, limitBody(maxUploadBody), s.upload)
 	a.DELETE("/documents/:id", s.requireAdmin, s.deleteDocument)
+	a.GET("/tasks", s.tasks)
+	a.GET("/tasks/:id", s.task)
 	s.uiRoutes()
 	e.NoRoute(func(c *gin.Context) {
 		failCode(c, http.StatusNotFound, CodeNotFound, "未找到：%s", c.Request.URL.Path)

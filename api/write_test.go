@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shanxi-sme/kb/api"
 	"github.com/shanxi-sme/kb/embedding"
@@ -61,6 +62,45 @@ func postFiles(t *testing.T, base, token string, files ...upload) (*http.Respons
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	return send(t, req)
+}
+
+// uploadTask uploads files, expects 202 with a task, and waits for the
+// task to finish; it returns the finished task.
+func uploadTask(t *testing.T, base, token string, files ...upload) map[string]any {
+	t.Helper()
+	resp, body := postFiles(t, base, token, files...)
+	if resp.StatusCode != http.StatusAccepted || body["status"] != "queued" {
+		t.Fatalf("upload: %d %v", resp.StatusCode, body)
+	}
+	id := int64(body["id"].(float64))
+	if loc := resp.Header.Get("Location"); loc != fmt.Sprintf("/api/tasks/%d", id) {
+		t.Errorf("Location = %q", loc)
+	}
+	return waitTask(t, base, id)
+}
+
+func waitTask(t *testing.T, base string, id int64) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/tasks/%d", base, id), nil)
+		resp, task := send(t, req)
+		if resp.StatusCode != 200 {
+			t.Fatalf("task %d: %d %v", id, resp.StatusCode, task)
+		}
+		if st := task["status"]; st == "succeeded" || st == "failed" {
+			return task
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %d did not finish: %v", id, task)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// taskFile returns the i-th file of a finished task.
+func taskFile(task map[string]any, i int) map[string]any {
+	return task["files"].([]any)[i].(map[string]any)
 }
 
 func send(t *testing.T, req *http.Request) (*http.Response, map[string]any) {
@@ -134,14 +174,19 @@ func TestUploadSearchDelete(t *testing.T) {
 	}
 
 	// A real upload, with a hostile file name, is stored and searchable.
-	resp, body := postFiles(t, base, adminToken, upload{"../../etc/平遥.txt", []byte(newsText)})
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("upload: %d %v", resp.StatusCode, body)
+	task := uploadTask(t, base, adminToken, upload{"../../etc/平遥.txt", []byte(newsText)})
+	if task["status"] != "succeeded" || task["added"].(float64) != 1 {
+		t.Fatalf("upload task: %v", task)
 	}
-	docs := body["documents"].([]any)
-	id := docs[0].(map[string]any)["id"].(string)
-	if src := docs[0].(map[string]any)["source"].(string); src != "平遥.txt" {
-		t.Errorf("stored name %q: the path was not stripped", src)
+	id := taskFile(task, 0)["document_id"].(string)
+	var listed struct {
+		Documents []struct{ ID, Source string } `json:"documents"`
+	}
+	getJSONFrom(t, base, "/api/documents", 200, &listed)
+	for _, d := range listed.Documents {
+		if d.ID == id && d.Source != "平遥.txt" {
+			t.Errorf("stored name %q: the path was not stripped", d.Source)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "documents", id, "original.txt")); err != nil {
 		t.Errorf("original not kept in the data folder: %v", err)
@@ -152,8 +197,8 @@ func TestUploadSearchDelete(t *testing.T) {
 	}
 
 	// The same content again is refused, and nothing is added.
-	if resp, body := postFiles(t, base, adminToken, upload{"copy.txt", []byte(newsText)}); resp.StatusCode != http.StatusConflict {
-		t.Errorf("duplicate upload: %d %v", resp.StatusCode, body)
+	if task := uploadTask(t, base, adminToken, upload{"copy.txt", []byte(newsText)}); taskFile(task, 0)["code"] != api.CodeDuplicate {
+		t.Errorf("duplicate upload: %v", task)
 	}
 	// Bad files: named problems, nothing half-ingested.
 	n := storedFolders(t, dir)
@@ -164,10 +209,11 @@ func TestUploadSearchDelete(t *testing.T) {
 		{"encrypted.docx", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 600)...)},
 		{"image.png", []byte("\x89PNG\r\n\x1a\n0000")},
 	} {
-		resp, body := postFiles(t, base, adminToken, bad)
-		msg, _ := body["error"].(string)
-		if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.Contains(msg, bad.name) {
-			t.Errorf("%s: %d %q (want 4xx naming the file)", bad.name, resp.StatusCode, msg)
+		task := uploadTask(t, base, adminToken, bad)
+		f := taskFile(task, 0)
+		msg, _ := f["error"].(string)
+		if task["status"] != "failed" || f["code"] == api.CodeInternal || !strings.Contains(msg, bad.name) {
+			t.Errorf("%s: %v (want a failed task naming the file)", bad.name, task)
 		}
 	}
 	if got := storedFolders(t, dir); got != n {
@@ -202,14 +248,9 @@ func TestUploadFormatsFromTestdata(t *testing.T) {
 		if err != nil {
 			t.Skipf("fixture %s: %v", name, err)
 		}
-		resp, body := postFiles(t, base, adminToken, upload{name, data})
-		if resp.StatusCode != http.StatusCreated {
-			t.Errorf("%s: %d %v", name, resp.StatusCode, body)
-			continue
-		}
-		d := body["documents"].([]any)[0].(map[string]any)
-		if d["passages"].(float64) < 1 || d["format"] == "" {
-			t.Errorf("%s: %v", name, d)
+		task := uploadTask(t, base, adminToken, upload{name, data})
+		if d := taskFile(task, 0); task["status"] != "succeeded" || d["passages"].(float64) < 1 {
+			t.Errorf("%s: %v", name, task)
 		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package atomicfile writes files so that a reader never sees half of one:
-// through a temporary file in the same folder, synced and renamed into place.
+// through a temporary file in the same folder, synced and renamed into
+// place, and the folder synced so that the rename survives a power cut.
 package atomicfile
 
 import (
@@ -47,6 +48,42 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("rename into place: %w", err)
+	}
+	// The rename is durable only once the folder is synced too.
+	return SyncDir(dir)
+}
+
+// SyncDir flushes a folder's entries (files created, renamed or removed
+// in it) to disk.
+func SyncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// WriteFileSync writes a new file (not atomically: for files inside a
+// folder that is itself renamed into place) and syncs its contents.
+func WriteFileSync(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
 	}
 	return nil
 }

@@ -30,3 +30,23 @@ func TestWriteReplacesWholeOrNothing(t *testing.T) {
 		t.Errorf("temporary files left behind: %d entries", len(entries))
 	}
 }
+
+func TestWriteFileSyncAndSyncDir(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a")
+	if err := WriteFileSync(p, []byte("one")); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileSync(p, []byte("two")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "two" {
+		t.Errorf("content %q", b)
+	}
+	if err := SyncDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := SyncDir(filepath.Join(dir, "missing")); err == nil {
+		t.Error("syncing a missing folder succeeded")
+	}
+}

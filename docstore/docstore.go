@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/shanxi-sme/kb/atomicfile"
 )
 
 // Record describes one stored document.
@@ -30,16 +33,36 @@ type Record struct {
 // ErrNotFound is returned for an unknown document ID.
 var ErrNotFound = errors.New("document not found")
 
-// Store is a folder with one sub-folder per document: meta.json and the
-// original file. Writes go to a temporary folder renamed into place, so a
-// crash leaves either the whole document or nothing.
+// Store is a folder with one sub-folder per document: meta.json, the
+// original file and the parsed document (parsed.json, written by the
+// catalog so that a start need not parse every original again). Writes go
+// to a temporary folder, synced and renamed into place, so a crash leaves
+// either the whole document or nothing. The caller holds the data folder's
+// lock: Open removes the leftovers of interrupted writes.
 type Store struct {
-	dir    string
-	mu     sync.Mutex        // serialises writers and guards byHash
-	byHash map[string]Record // content hash -> record, for duplicate checks without reading every record
+	dir        string
+	quarantine string // where damaged documents are moved; "" leaves them
+	log        *slog.Logger
+	mu         sync.Mutex        // serialises writers and guards byHash
+	byHash     map[string]Record // content hash -> record, for duplicate checks without reading every record
 }
 
-const metaFile = "meta.json"
+// Options configures OpenWith.
+type Options struct {
+	// Quarantine is the folder damaged documents (missing, empty or
+	// corrupt meta.json) are moved to when the store opens; empty leaves
+	// them in place, skipped.
+	Quarantine string
+	Logger     *slog.Logger
+}
+
+const (
+	metaFile   = "meta.json"
+	parsedFile = "parsed.json"
+)
+
+// ErrDamaged marks a stored document whose record cannot be read.
+var ErrDamaged = errors.New("damaged document record")
 
 var (
 	validID  = regexp.MustCompile(`^[0-9a-f]{8,64}$`)
@@ -48,7 +71,14 @@ var (
 
 // Open opens (creating if needed) the store under dir, removing the
 // leftovers of interrupted writes.
-func Open(dir string) (*Store, error) {
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens the store, moving damaged documents to opts.Quarantine.
+func OpenWith(dir string, opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create document folder: %w", err)
 	}
@@ -61,7 +91,15 @@ func Open(dir string) (*Store, error) {
 			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
-	s := &Store{dir: dir, byHash: map[string]Record{}}
+	s := &Store{dir: dir, quarantine: opts.Quarantine, log: log, byHash: map[string]Record{}}
+	for _, e := range entries {
+		if !e.IsDir() || !validID.MatchString(e.Name()) {
+			continue
+		}
+		if _, err := s.record(e.Name()); err != nil {
+			s.setAside(e.Name(), err)
+		}
+	}
 	list, err := s.List()
 	if err != nil {
 		return nil, err
@@ -85,7 +123,8 @@ func (s *Store) List() ([]Record, error) {
 		}
 		r, err := s.record(e.Name())
 		if err != nil {
-			return nil, err
+			// Damaged since Open (or left in place): skip it, never fail the listing.
+			continue
 		}
 		out = append(out, r)
 	}
@@ -108,9 +147,89 @@ func (s *Store) record(id string) (Record, error) {
 		return r, fmt.Errorf("read document %s: %w", id, err)
 	}
 	if err := json.Unmarshal(b, &r); err != nil {
-		return r, fmt.Errorf("document %s: corrupt %s: %w", id, metaFile, err)
+		return r, fmt.Errorf("document %s: %w: corrupt %s: %v", id, ErrDamaged, metaFile, err)
+	}
+	if r.ID != id || r.Hash == "" {
+		return r, fmt.Errorf("document %s: %w: %s names another document", id, ErrDamaged, metaFile)
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, id, originalName(r))); err != nil {
+		return r, fmt.Errorf("document %s: %w: original missing: %v", id, ErrDamaged, err)
 	}
 	return r, nil
+}
+
+// setAside moves a damaged document to the quarantine folder, so that it
+// neither stops the knowledge base nor gets lost.
+func (s *Store) setAside(id string, why error) {
+	if s.quarantine == "" {
+		s.log.Error("damaged document skipped", "id", id, "err", why)
+		return
+	}
+	if err := os.MkdirAll(s.quarantine, 0o755); err != nil {
+		s.log.Error("damaged document skipped; quarantine folder cannot be created", "id", id, "err", why, "quarantine_err", err)
+		return
+	}
+	dst := filepath.Join(s.quarantine, id+"-"+time.Now().UTC().Format("20060102T150405.000000000"))
+	if err := os.Rename(filepath.Join(s.dir, id), dst); err != nil {
+		s.log.Error("damaged document skipped; it could not be moved to quarantine", "id", id, "err", why, "move_err", err)
+		return
+	}
+	_ = atomicfile.SyncDir(s.dir)
+	s.log.Warn("damaged document set aside in quarantine; it is not searchable until brought again", "id", id, "err", why, "moved_to", dst)
+}
+
+// Quarantine moves a stored document the caller found damaged (its
+// original cannot be read back, say) to the quarantine folder.
+func (s *Store) Quarantine(id string, why error) {
+	if !validID.MatchString(id) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, err := s.record(id); err == nil {
+		delete(s.byHash, r.Hash)
+	}
+	s.setAside(id, why)
+}
+
+// Parsed returns the parsed document stored with id (ErrNotFound when none
+// was stored).
+func (s *Store) Parsed(id string) ([]byte, error) {
+	if !validID.MatchString(id) {
+		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, id, parsedFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("parsed document %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read parsed document %s: %w", id, err)
+	}
+	return b, nil
+}
+
+// SetParsed replaces the parsed document stored with id, atomically.
+func (s *Store) SetParsed(id string, parsed []byte) error {
+	if !validID.MatchString(id) {
+		return fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := os.Stat(filepath.Join(s.dir, id)); err != nil {
+		return fmt.Errorf("document %s: %w", id, ErrNotFound)
+	}
+	return atomicfile.WriteBytes(filepath.Join(s.dir, id, parsedFile), parsed)
+}
+
+// Dir is the store's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Record returns a document's record without reading its original.
+func (s *Store) Record(id string) (Record, error) {
+	if !validID.MatchString(id) {
+		return Record{}, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	return s.record(id)
 }
 
 // Get returns a document's record and original bytes.
@@ -138,7 +257,10 @@ func (s *Store) FindHash(hash string) (Record, bool, error) {
 }
 
 // Put stores a document atomically. The record's ID must be new.
-func (s *Store) Put(r Record, raw []byte) error {
+func (s *Store) Put(r Record, raw []byte) error { return s.PutParsed(r, raw, nil) }
+
+// PutParsed stores a document with its parsed form (nil: none) atomically.
+func (s *Store) PutParsed(r Record, raw, parsed []byte) error {
 	if !validID.MatchString(r.ID) {
 		return fmt.Errorf("invalid document id %q", r.ID)
 	}
@@ -153,24 +275,29 @@ func (s *Store) Put(r Record, raw []byte) error {
 		return fmt.Errorf("create temporary folder: %w", err)
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
-	if err := os.WriteFile(filepath.Join(tmp, originalName(r)), raw, 0o644); err != nil {
+	if err := atomicfile.WriteFileSync(filepath.Join(tmp, originalName(r)), raw); err != nil {
 		return fmt.Errorf("write original: %w", err)
+	}
+	if parsed != nil {
+		if err := atomicfile.WriteFileSync(filepath.Join(tmp, parsedFile), parsed); err != nil {
+			return fmt.Errorf("write parsed document: %w", err)
+		}
 	}
 	meta, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode record: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, metaFile), meta, 0o644); err != nil {
+	if err := atomicfile.WriteFileSync(filepath.Join(tmp, metaFile), meta); err != nil {
 		return fmt.Errorf("write record: %w", err)
 	}
-	if err := syncDir(tmp); err != nil {
+	if err := atomicfile.SyncDir(tmp); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return fmt.Errorf("move document into place: %w", err)
 	}
 	s.byHash[r.Hash] = r
-	return syncDir(s.dir)
+	return atomicfile.SyncDir(s.dir)
 }
 
 // Delete removes a stored document.
@@ -183,7 +310,9 @@ func (s *Store) Delete(id string) error {
 	final := filepath.Join(s.dir, id)
 	r, err := s.record(id)
 	if errors.Is(err, ErrNotFound) {
-		return err
+		if _, statErr := os.Stat(final); statErr != nil {
+			return err
+		}
 	} // a corrupt record is still deleted: that is how it goes away
 	// Rename first so a crash never leaves half a document behind.
 	trash := filepath.Join(s.dir, ".tmp-del-"+id)
@@ -191,6 +320,9 @@ func (s *Store) Delete(id string) error {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
 	delete(s.byHash, r.Hash)
+	if err := atomicfile.SyncDir(s.dir); err != nil {
+		return err
+	}
 	return os.RemoveAll(trash)
 }
 
@@ -202,16 +334,4 @@ func originalName(r Record) string {
 		ext = "bin"
 	}
 	return "original." + ext
-}
-
-func syncDir(dir string) error {
-	f, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", dir, err)
-	}
-	defer f.Close()
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
 }

@@ -68,3 +68,40 @@ func TestOpenRemovesInterruptedWrites(t *testing.T) {
 		t.Error("leftover of an interrupted write survived Open")
 	}
 }
+
+// A document folder with an empty or corrupt meta.json, or without its
+// original, is moved to the quarantine folder on Open; the rest open.
+func TestOpenSetsDamagedDocumentsAside(t *testing.T) {
+	dir, q := t.TempDir(), filepath.Join(t.TempDir(), "quarantine")
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc", "dddddddddddd"} {
+		r := Record{ID: id, Name: id + ".txt", Format: "txt", Hash: "h" + id, Added: time.Unix(int64(i), 0)}
+		if err := s.PutParsed(r, []byte("原件"), []byte(`{"version":1}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = os.WriteFile(filepath.Join(dir, "aaaaaaaaaaaa", "meta.json"), nil, 0o644)
+	_ = os.WriteFile(filepath.Join(dir, "bbbbbbbbbbbb", "meta.json"), []byte("{not json"), 0o644)
+	_ = os.Remove(filepath.Join(dir, "cccccccccccc", "original.txt"))
+	s, err = OpenWith(dir, Options{Quarantine: q})
+	if err != nil {
+		t.Fatalf("open with damaged records: %v", err)
+	}
+	list, err := s.List()
+	if err != nil || len(list) != 1 || list[0].ID != "dddddddddddd" {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+	if got, err := s.Parsed("dddddddddddd"); err != nil || string(got) != `{"version":1}` {
+		t.Errorf("Parsed = %q, %v", got, err)
+	}
+	if _, ok, _ := s.FindHash("haaaaaaaaaaaa"); ok {
+		t.Error("a quarantined document still counts for duplicates")
+	}
+	moved, _ := os.ReadDir(q)
+	if len(moved) != 3 {
+		t.Errorf("quarantine holds %d folders, want 3", len(moved))
+	}
+}

@@ -106,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	ix.lib.Store(lib)
 	ix.fingerprint.Store(&fp)
-	b, path, err := reuse(dir, fp, log)
+	b, path, err := reuse(dir, fp, lib, log)
 	if err != nil {
 		return nil, err
 	}
@@ -131,10 +131,12 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	return ix, nil
 }
 
-// reuse opens the index named in CURRENT when it holds exactly fp; it
-// returns no index when a rebuild is due, and an error when the index is
-// held by another process (rebuilding then would pull it from under it).
-func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, error) {
+// reuse opens the index named in CURRENT when it holds exactly fp (after
+// the passages of documents lib does not hold are deleted, see reconcile)
+// and as many passages as lib; it returns no index when a rebuild is due,
+// and an error when the index is held by another process (rebuilding then
+// would pull it from under it).
+func reuse(dir, fp string, lib *corpus.Library, log *slog.Logger) (bleve.Index, string, error) {
 	cur, err := os.ReadFile(filepath.Join(dir, currentFile))
 	if err != nil {
 		log.Info("no index yet, building", "fingerprint", fp)
@@ -154,9 +156,22 @@ func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, error) {
 		log.Warn("index unreadable, rebuilding", "path", path, "err", err)
 		return nil, "", nil
 	}
+	if n, err := reconcile(b, lib); err != nil {
+		log.Warn("index cannot be checked, rebuilding", "path", path, "err", err)
+		_ = b.Close()
+		return nil, "", nil
+	} else if n > 0 {
+		log.Warn("passages of documents the catalog does not hold were deleted from the index", "documents", n)
+	}
 	stored, err := b.GetInternal(fingerprintKey)
 	if err != nil || string(stored) != fp {
 		log.Info("index out of date, rebuilding", "fingerprint", fp, "stored", string(stored))
+		_ = b.Close()
+		return nil, "", nil
+	}
+	want := uint64(len(lib.Passages()))
+	if have, err := b.DocCount(); err != nil || have != want {
+		log.Warn("index holds another number of passages than the catalog, rebuilding", "indexed", have, "catalog", want, "err", err)
 		_ = b.Close()
 		return nil, "", nil
 	}

@@ -2,15 +2,17 @@ package kbase
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
+	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/docstore"
 	"github.com/shanxi-sme/kb/embedding"
@@ -26,27 +28,65 @@ var (
 	ErrBadName   = errors.New("文件名无效")
 )
 
-// KB is the running knowledge base: the loaded parts, the originals of the
-// documents users brought, and the index over both and the embedded corpus.
+// Folders of the data folder the catalog owns besides the index.
+const (
+	documentsDir  = "documents"
+	quarantineDir = "quarantine"
+)
+
+// KB is the catalog: the one owner of the data folder's state. The
+// originals of the documents users brought, their parsed form, the index
+// and the vectors change together, one document at a time, all or
+// nothing. It holds the data folder's lock while open.
 type KB struct {
-	parts  *Parts
-	store  *docstore.Store
-	index  *index.Index
-	relate *relate.Engine
-	log    *slog.Logger
-	mu     sync.Mutex // one ingestion or deletion at a time
+	parts   *Parts
+	dataDir string
+	lock    *os.File
+	store   *docstore.Store
+	index   *index.Index
+	relate  *relate.Engine
+	tasks   *taskQueue
+	log     *slog.Logger
+	// writing admits one ingestion or deletion at a time; waiting for it
+	// ends with the caller's context (a deletion behind a long ingest).
+	writing chan struct{}
 }
 
-// Open opens the knowledge base under dataDir: the stored documents are
-// parsed again (they are the source of truth) and the index is reused or
-// rebuilt from them and the embedded corpus. Extra documents (a synthetic
-// corpus for benchmarks) are indexed too but not stored.
-func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, extra ...*corpus.Document) (*KB, error) {
+// parsedRecord is the parsed form of a stored original, kept beside it.
+type parsedRecord struct {
+	Version  int              `json:"version"` // corpus.ParserVersion
+	Data     string           `json:"data"`    // corpus.DataFingerprint
+	Document *corpus.Document `json:"document"`
+}
+
+// Open opens the catalog under dataDir. It takes the data folder's lock
+// first (a second process gets a *LockedError), finishes or rolls back
+// the changes a killed process left (see journal.go), sets damaged
+// records aside in data/quarantine, loads the parsed documents (parsing
+// only the originals whose parsed form is missing or stale) and opens the
+// index over them and the embedded corpus, reconciling it with them.
+// Extra documents (a synthetic corpus for benchmarks) are indexed too but
+// not stored.
+func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, extra ...*corpus.Document) (_ *KB, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	store, err := docstore.Open(filepath.Join(dataDir, "documents"))
+	lock, err := lockDir(dataDir)
 	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = unlock(lock)
+		}
+	}()
+	store, err := docstore.OpenWith(filepath.Join(dataDir, documentsDir),
+		docstore.Options{Quarantine: filepath.Join(dataDir, quarantineDir), Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	kb := &KB{parts: p, dataDir: dataDir, lock: lock, store: store, log: log, writing: make(chan struct{}, 1)}
+	if err := kb.recoverJournal(); err != nil {
 		return nil, err
 	}
 	records, err := store.List()
@@ -55,29 +95,79 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 	}
 	docs := append(append([]*corpus.Document{}, p.Library.Documents()...), extra...)
 	for _, r := range records {
-		_, raw, err := store.Get(r.ID)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		doc, err := corpus.ParseFile(r.Name, raw, corpus.Meta{})
-		if err != nil {
-			// Keep the original: a newer parser may read it. It is not searchable meanwhile.
-			log.Error("stored document cannot be read; it stays stored but unindexed", "id", r.ID, "name", r.Name, "err", err)
-			continue
+		if doc := kb.loadParsed(r); doc != nil {
+			docs = append(docs, doc)
 		}
-		p.Tagger.Tag(doc)
-		docs = append(docs, doc)
 	}
-	ix, err := p.openIndex(ctx, dataDir, log, emb, corpus.NewLibrary(docs))
-	if err != nil {
+	if kb.index, err = p.openIndex(ctx, dataDir, log, emb, corpus.NewLibrary(docs)); err != nil {
 		return nil, err
 	}
-	rel, err := p.Relate(ix)
-	if err != nil {
-		_ = ix.Close()
+	if kb.relate, err = p.Relate(kb.index); err != nil {
+		_ = kb.index.Close()
 		return nil, err
 	}
-	return &KB{parts: p, store: store, index: ix, relate: rel, log: log}, nil
+	if kb.tasks, err = openTasks(filepath.Join(dataDir, tasksDir), log); err != nil {
+		_ = kb.index.Close()
+		return nil, err
+	}
+	return kb, nil
+}
+
+// loadParsed returns the parsed document of a stored original: its stored
+// parsed form when current, else the original parsed again (and the parsed
+// form stored for next time). nil: the original cannot be read.
+func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
+	b, err := kb.store.Parsed(r.ID)
+	if err == nil {
+		var pr parsedRecord
+		switch err := json.Unmarshal(b, &pr); {
+		case err != nil || pr.Document == nil || pr.Document.ID != r.ID:
+			kb.setAsideParsed(r.ID, b, err)
+		case pr.Version == corpus.ParserVersion && pr.Data == corpus.DataFingerprint():
+			return pr.Document
+		default:
+			kb.log.Info("stored document parsed again: the parser or its data changed", "id", r.ID, "name", r.Name)
+		}
+	}
+	_, raw, err := kb.store.Get(r.ID)
+	if err != nil {
+		kb.store.Quarantine(r.ID, err)
+		return nil
+	}
+	doc, err := corpus.ParseFile(r.Name, raw, corpus.Meta{})
+	if err != nil {
+		// Keep the original: a newer parser may read it. It is not searchable meanwhile.
+		kb.log.Error("stored document cannot be read; it stays stored but unindexed", "id", r.ID, "name", r.Name, "err", err)
+		return nil
+	}
+	kb.parts.Tagger.Tag(doc)
+	if enc, err := encodeParsed(doc); err != nil {
+		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
+	} else if err := kb.store.SetParsed(r.ID, enc); err != nil {
+		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
+	}
+	return doc
+}
+
+// setAsideParsed moves a damaged parsed form to the quarantine folder; the
+// original is parsed again in its place.
+func (kb *KB) setAsideParsed(id string, b []byte, why error) {
+	dst := filepath.Join(kb.dataDir, quarantineDir, id+"-parsed-"+time.Now().UTC().Format("20060102T150405.000000000")+".json")
+	if err := atomicfile.WriteBytes(dst, b); err != nil {
+		kb.log.Error("damaged parsed document could not be set aside", "id", id, "err", err)
+	}
+	kb.log.Warn("damaged parsed document set aside in quarantine; the original is parsed again", "id", id, "err", why, "moved_to", dst)
+}
+
+func encodeParsed(doc *corpus.Document) ([]byte, error) {
+	b, err := json.Marshal(parsedRecord{Version: corpus.ParserVersion, Data: corpus.DataFingerprint(), Document: doc})
+	if err != nil {
+		return nil, fmt.Errorf("encode parsed document: %w", err)
+	}
+	return b, nil
 }
 
 // Relate returns the relatedness engine over the index.
@@ -86,8 +176,19 @@ func (kb *KB) Relate() *relate.Engine { return kb.relate }
 // Index returns the search index.
 func (kb *KB) Index() *index.Index { return kb.index }
 
-// Close closes the index.
-func (kb *KB) Close() error { return kb.index.Close() }
+// Close stops the task worker (an ingest it was running is rolled back and
+// its task queued again), closes the index and releases the lock.
+func (kb *KB) Close() error {
+	kb.tasks.stop()
+	err := kb.index.Close()
+	if uerr := unlock(kb.lock); err == nil {
+		err = uerr
+	}
+	return err
+}
+
+// DataDir is the catalog's data folder.
+func (kb *KB) DataDir() string { return kb.dataDir }
 
 // Builtin reports whether a document is part of the embedded corpus.
 func (kb *KB) Builtin(id string) bool {
@@ -95,9 +196,16 @@ func (kb *KB) Builtin(id string) bool {
 	return ok
 }
 
-// Ingest reads, tags, stores and indexes one file. Nothing of it stays
-// behind when any step fails; the same content twice is ErrDuplicate.
+// Ingest reads, tags, stores and indexes one file. It is all or nothing:
+// when any step fails or ctx ends, the original, its parsed form and its
+// passages are gone again; a process killed half way is rolled back on the
+// next start (journal.go). The same content twice is ErrDuplicate.
 func (kb *KB) Ingest(ctx context.Context, name string, raw []byte) (*corpus.Document, error) {
+	return kb.IngestProgress(ctx, name, raw, nil)
+}
+
+// IngestProgress is Ingest reporting the passages indexed so far.
+func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progress func(passages int)) (*corpus.Document, error) {
 	name, err := cleanName(name)
 	if err != nil {
 		return nil, err
@@ -106,8 +214,13 @@ func (kb *KB) Ingest(ctx context.Context, name string, raw []byte) (*corpus.Docu
 	if err != nil {
 		return nil, err
 	}
-	kb.mu.Lock()
-	defer kb.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	if err := kb.acquire(ctx); err != nil {
+		return nil, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	defer kb.release()
 	if _, ok := kb.index.Library().Document(doc.ID); ok {
 		return nil, fmt.Errorf("%s: %w", name, ErrDuplicate)
 	}
@@ -121,17 +234,29 @@ func (kb *KB) Ingest(ctx context.Context, name string, raw []byte) (*corpus.Docu
 		return nil, fmt.Errorf("%s: %w（内容与已收录的 %s 相同）", name, ErrDuplicate, d.Source)
 	}
 	kb.parts.Tagger.Tag(doc)
+	parsed, err := encodeParsed(doc)
+	if err != nil {
+		return nil, err
+	}
 	rec := docstore.Record{ID: doc.ID, Name: name, Format: doc.Format, Hash: doc.Hash, Size: int64(len(raw)),
 		Title: doc.Title, Added: time.Now().UTC()}
-	if err := kb.store.Put(rec, raw); err != nil {
+	if err := kb.begin("add", doc.ID, name); err != nil {
+		return nil, err
+	}
+	if err := kb.store.PutParsed(rec, raw, parsed); err != nil {
+		kb.done(doc.ID)
 		return nil, fmt.Errorf("store %s: %w", name, err)
 	}
-	if err := kb.index.AddDocuments(ctx, doc); err != nil {
+	if err := kb.index.AddDocumentsProgress(ctx, progress, doc); err != nil {
 		if rmErr := kb.store.Delete(doc.ID); rmErr != nil {
+			// The journal record stays: the next start removes the original.
 			kb.log.Error("could not roll back a stored document", "id", doc.ID, "err", rmErr)
+		} else {
+			kb.done(doc.ID)
 		}
 		return nil, fmt.Errorf("index %s: %w", name, err)
 	}
+	kb.done(doc.ID)
 	kb.log.Info("document ingested", "id", doc.ID, "name", name, "passages", len(doc.Passages))
 	return doc, nil
 }
@@ -141,8 +266,10 @@ func (kb *KB) Delete(ctx context.Context, id string) error {
 	if kb.Builtin(id) {
 		return ErrBuiltin
 	}
-	kb.mu.Lock()
-	defer kb.mu.Unlock()
+	if err := kb.acquire(ctx); err != nil {
+		return fmt.Errorf("delete %s: %w", id, err)
+	}
+	defer kb.release()
 	if _, ok := kb.index.Library().Document(id); !ok {
 		if _, _, err := kb.store.Get(id); err != nil {
 			return fmt.Errorf("%s: %w", id, ErrNotFound)
@@ -150,19 +277,37 @@ func (kb *KB) Delete(ctx context.Context, id string) error {
 		// Stored but unreadable: deleting it is how a user gets rid of it.
 		return kb.store.Delete(id)
 	}
+	if err := kb.begin("delete", id, ""); err != nil {
+		return err
+	}
 	if err := kb.index.RemoveDocument(ctx, id); err != nil {
+		kb.done(id)
 		return err
 	}
 	if err := kb.store.Delete(id); err != nil {
+		// The journal record stays: the next start completes the deletion.
 		return fmt.Errorf("delete original of %s: %w", id, err)
 	}
+	kb.done(id)
 	kb.log.Info("document deleted", "id", id)
 	return nil
 }
 
+// acquire waits for the right to change the catalog, or for ctx to end.
+func (kb *KB) acquire(ctx context.Context) error {
+	select {
+	case kb.writing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (kb *KB) release() { <-kb.writing }
+
 // Record returns the stored record of a document users brought.
 func (kb *KB) Record(id string) (docstore.Record, bool) {
-	r, _, err := kb.store.Get(id)
+	r, err := kb.store.Record(id)
 	return r, err == nil
 }
 

@@ -4,7 +4,7 @@
 import { el, clear, list, fetchJSON, clearCache, formatDate, alertBox, loading } from "./dom.js";
 
 const TOKEN_KEY = "kb-admin-token";
-const ACCEPT = ".txt,.md,.markdown,.html,.htm,.docx,.pdf";
+const ACCEPT = ".txt,.md,.markdown,.html,.htm,.docx,.odt,.pdf";
 
 export async function documentsPage(section, params, app) {
   app.setTitle("文档管理");
@@ -23,7 +23,7 @@ export async function documentsPage(section, params, app) {
   const uploadResult = el("div", { className: "upload-result", "aria-live": "polite" });
   const form = el("form", { className: "upload-form", "aria-labelledby": "upload-title" },
     el("h2", { id: "upload-title", className: "section-title", text: "上传文档" }),
-    el("p", { className: "muted small", text: "支持 .txt .md .html .docx .pdf，每次最多 20 个文件。上传后立即可检索。" }),
+    el("p", { className: "muted small", text: "支持 .txt .md .html .docx .odt .pdf，每个文件最大 50 MB，每次最多 20 个文件。上传后在后台建立索引，下方显示进度；完成后即可检索。" }),
     el("div", { className: "form-row" },
       el("label", { className: "btn file-label" }, "选择文件…", files), upload, chosen),
     uploadResult);
@@ -105,38 +105,108 @@ export async function documentsPage(section, params, app) {
     for (const f of picked) body.append("file", f, f.name);
     upload.disabled = true;
     clear(uploadResult);
-    uploadResult.append(loading(`正在上传 ${picked.length} 个文件并建立索引…`));
-    let data;
-    let failure = null;
+    uploadResult.append(loading(`正在上传 ${picked.length} 个文件…`));
+    let task;
     try {
-      data = await fetchJSON("/api/documents", { method: "POST", headers: auth(), body });
+      // 202: the files are stored; a background task indexes them.
+      task = await fetchJSON("/api/documents", { method: "POST", headers: auth(), body });
     } catch (err) {
-      failure = err;
-      data = err.body || {};
+      clear(uploadResult);
+      uploadResult.append(alertBox(uploadError(err)));
+      updateControls();
+      return;
     }
-    clear(uploadResult);
-    if (failure && !list(data.errors).length) uploadResult.append(alertBox(uploadError(failure)));
-    const rows = el("ul", { className: "upload-list" });
-    for (const d of list(data.documents)) {
-      rows.append(el("li", { className: "upload-ok" }, el("span", { className: "upload-mark", "aria-hidden": "true", text: "✓" }),
-        `${d.source || d.title}：已收录《${d.title}》，${d.passages} 个文段、${d.cases} 个案例。`));
-    }
-    for (const e of list(data.errors)) {
-      // The server's message may already start with the file name.
-      const message = String(e.error || "").replace(new RegExp("^" + escapeRegExp(e.file) + "\\s*[:：]\\s*"), "");
-      rows.append(el("li", { className: "upload-fail" }, el("span", { className: "upload-mark", "aria-hidden": "true", text: "✗" }),
-        `${e.file}：${message}`));
-    }
-    if (rows.firstChild) uploadResult.append(rows);
     files.value = "";
     updateControls();
-    if (list(data.documents).length) {
+    await showTask(task);
+  });
+
+  // showTask follows a task to its end in the upload box, then lists what
+  // became of each file.
+  async function showTask(task) {
+    const progress = el("p", { className: "task-progress", role: "status" });
+    clear(uploadResult);
+    uploadResult.append(progress);
+    task = await followTask(task, progress, auth, () => section.isConnected);
+    if (!task) return; // left the page, or lost the task: the list shows the outcome
+    clear(uploadResult);
+    uploadResult.append(el("p", { className: "task-progress", text: taskSummary(task) }));
+    const rows = el("ul", { className: "upload-list" });
+    for (const f of list(task.files)) {
+      if (f.status === "added") {
+        rows.append(el("li", { className: "upload-ok" }, el("span", { className: "upload-mark", "aria-hidden": "true", text: "✓" }),
+          `${f.name}：已收录《${f.title || f.name}》，${f.passages} 个文段。`));
+      } else {
+        // The server's message may already start with the file name.
+        const message = String(f.error || "未能收录").replace(new RegExp("^" + escapeRegExp(f.name) + "\\s*[:：]\\s*"), "");
+        rows.append(el("li", { className: "upload-fail" }, el("span", { className: "upload-mark", "aria-hidden": "true", text: "✗" }),
+          `${f.name}：${message}`));
+      }
+    }
+    if (rows.firstChild) uploadResult.append(rows);
+    if (task.added > 0) {
       corpusChanged();
       await reload();
     }
-  });
+  }
+
+  // An upload still running (the page was reloaded meanwhile) is followed again.
+  async function resumeTasks() {
+    if (!token.value.trim()) return;
+    let data;
+    try {
+      data = await fetchJSON("/api/tasks?limit=20", { headers: auth() });
+    } catch (_) {
+      return; // not allowed, or an older server: nothing to resume
+    }
+    const running = list(data.tasks).filter((t) => t.status === "queued" || t.status === "processing").reverse();
+    for (const t of running) {
+      if (!section.isConnected) return;
+      await showTask(t);
+    }
+  }
 
   await reload();
+  resumeTasks();
+}
+
+// followTask polls GET /api/tasks/:id until the task has finished, showing
+// its progress in box. It returns the finished task, or null when alive()
+// turns false (the user left the page) or the task cannot be read.
+async function followTask(task, box, auth, alive) {
+  let failures = 0;
+  for (;;) {
+    box.textContent = taskProgress(task);
+    if (task.status === "succeeded" || task.status === "failed") return task;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!alive()) return null;
+    try {
+      task = await fetchJSON(`/api/tasks/${encodeURIComponent(task.id)}`, { headers: auth() });
+      failures = 0;
+    } catch (err) {
+      // A restarting server: keep trying for a while; the task persists.
+      if (++failures > 20) {
+        box.textContent = `无法读取任务 #${task.id} 的进度：${err.message}`;
+        return null;
+      }
+    }
+  }
+}
+
+function taskProgress(t) {
+  switch (t.status) {
+    case "queued":
+      return `任务 #${t.id}：已上传 ${t.files_total} 个文件，排队等待收录…`;
+    case "processing":
+      return `任务 #${t.id}：正在收录第 ${Math.min(t.files_done + 1, t.files_total)}/${t.files_total} 个文件，已建立 ${t.passages} 个文段的索引…`;
+    default:
+      return taskSummary(t);
+  }
+}
+
+function taskSummary(t) {
+  const failed = t.failed ? `，${t.failed} 个未能收录` : "";
+  return `任务 #${t.id} 已完成：收录 ${t.added} 个文件（${t.passages} 个文段）${failed}。`;
 }
 
 function escapeRegExp(s) {
@@ -155,7 +225,7 @@ function uploadError(err) {
     401: "（请检查管理令牌）",
     403: "",
     409: "（该文档已在知识库中）",
-    413: "（文件过大）",
+    413: "（文件过大：每个文件最大 50 MB）",
     415: "（不支持的文件格式）",
     422: "（文件内容无法识别）",
   };
