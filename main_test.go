@@ -460,3 +460,42 @@ func TestRunSearchExplain(t *testing.T) {
 		t.Errorf("--explain without a query: %v", err)
 	}
 }
+
+// Vocabulary files in the data folder replace the embedded ones at the
+// next start and trigger a rebuild; a malformed one names file and line.
+func TestRunVocabularyFolder(t *testing.T) {
+	data := t.TempDir()
+	fingerprint := func(out string) string {
+		m := regexp.MustCompile(`指纹 (\w+)`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no fingerprint in %q", out)
+		}
+		return m[1]
+	}
+	first := child(t, []string{"index", "--data", data})
+	if first.code != 0 {
+		t.Fatalf("exit %d: %s", first.code, first.stderr)
+	}
+	vocab := filepath.Join(data, "vocab")
+	if err := os.MkdirAll(vocab, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(vocab, "domain.dict"), []byte("# 测试\n砂器文创园区 20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := child(t, []string{"index", "--data", data})
+	if second.code != 0 {
+		t.Fatalf("exit %d: %s", second.code, second.stderr)
+	}
+	if fingerprint(first.stdout) == fingerprint(second.stdout) {
+		t.Error("a new domain dictionary did not change the index fingerprint (no rebuild)")
+	}
+	bad := "[楼宇经济]\n主题: 不存在的主题\n"
+	if err := os.WriteFile(filepath.Join(vocab, "concepts.txt"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third := child(t, []string{"index", "--data", data})
+	if third.code == 0 || !strings.Contains(third.stderr, "concepts.txt:1") || !strings.Contains(third.stderr, "词表文件有误") {
+		t.Errorf("malformed concepts.txt: exit %d, stderr %q", third.code, third.stderr)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"syscall"
 	"time"
@@ -17,9 +18,34 @@ import (
 	"github.com/shanxi-sme/kb/synth"
 )
 
-// loadParts loads the dictionaries once per process: the segmenter is bound
+// loaded holds the dictionaries of this process: the segmenter is bound
 // to bleve's process-wide registry and cannot be loaded twice.
-var loadParts = sync.OnceValues(kbase.Load)
+var loaded struct {
+	sync.Mutex
+	done  bool
+	dir   string // the vocabulary folder they came from ("" for none)
+	parts *kbase.Parts
+	err   error
+}
+
+// loadParts loads the dictionaries with the vocabulary files of the data
+// folder's vocab folder (kbase.VocabDir), once per process.
+func loadParts(dataDir string) (*kbase.Parts, error) {
+	dir := filepath.Join(dataDir, kbase.VocabDir)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		dir = ""
+	}
+	loaded.Lock()
+	defer loaded.Unlock()
+	if !loaded.done {
+		loaded.done, loaded.dir = true, dir
+		loaded.parts, loaded.err = kbase.LoadVocab(dir)
+	}
+	if loaded.err == nil && loaded.dir != dir {
+		return nil, fmt.Errorf("本进程已按词表目录 %q 加载了词典，不能再按 %q 加载；请分别运行", loaded.dir, dir)
+	}
+	return loaded.parts, loaded.err
+}
 
 // openKB loads the knowledge base with its stored documents under dataDir.
 func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, synthPassages ...int) (*kbase.KB, error) {
@@ -27,7 +53,7 @@ func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding
 	if err := checkDataDir(dataDir); err != nil {
 		return nil, err
 	}
-	parts, err := loadParts()
+	parts, err := loadParts(dataDir)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,7 @@ type KB struct {
 // parsedRecord is the parsed form of a stored original, kept beside it.
 type parsedRecord struct {
 	Version  int              `json:"version"` // corpus.ParserVersion
-	Data     string           `json:"data"`    // corpus.DataFingerprint
+	Data     string           `json:"data"`    // the vocabularies tagging used (Parts.dataFingerprint)
 	Document *corpus.Document `json:"document"`
 }
 
@@ -126,7 +126,7 @@ func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
 		switch err := json.Unmarshal(b, &pr); {
 		case err != nil || pr.Document == nil || pr.Document.ID != r.ID:
 			kb.setAsideParsed(r.ID, b, err)
-		case pr.Version == corpus.ParserVersion && pr.Data == corpus.DataFingerprint():
+		case pr.Version == corpus.ParserVersion && pr.Data == kb.parts.dataFingerprint:
 			return pr.Document
 		default:
 			kb.log.Info("stored document parsed again: the parser or its data changed", "id", r.ID, "name", r.Name)
@@ -144,7 +144,7 @@ func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
 		return nil
 	}
 	kb.parts.Tagger.Tag(doc)
-	if enc, err := encodeParsed(doc); err != nil {
+	if enc, err := kb.encodeParsed(doc); err != nil {
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
 	} else if err := kb.store.SetParsed(r.ID, enc); err != nil {
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
@@ -162,8 +162,8 @@ func (kb *KB) setAsideParsed(id string, b []byte, why error) {
 	kb.log.Warn("damaged parsed document set aside in quarantine; the original is parsed again", "id", id, "err", why, "moved_to", dst)
 }
 
-func encodeParsed(doc *corpus.Document) ([]byte, error) {
-	b, err := json.Marshal(parsedRecord{Version: corpus.ParserVersion, Data: corpus.DataFingerprint(), Document: doc})
+func (kb *KB) encodeParsed(doc *corpus.Document) ([]byte, error) {
+	b, err := json.Marshal(parsedRecord{Version: corpus.ParserVersion, Data: kb.parts.dataFingerprint, Document: doc})
 	if err != nil {
 		return nil, fmt.Errorf("encode parsed document: %w", err)
 	}
@@ -234,7 +234,7 @@ func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progr
 		return nil, fmt.Errorf("%s: %w（内容与已收录的 %s 相同）", name, ErrDuplicate, d.Source)
 	}
 	kb.parts.Tagger.Tag(doc)
-	parsed, err := encodeParsed(doc)
+	parsed, err := kb.encodeParsed(doc)
 	if err != nil {
 		return nil, err
 	}

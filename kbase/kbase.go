@@ -32,41 +32,15 @@ type Parts struct {
 	Segmenter *segment.Segmenter
 	// Specificity tells telling words from ordinary ones for relatedness.
 	Specificity *specificity.Model
+	// dataFingerprint identifies the vocabularies tagging used (stored
+	// parse results made with others are parsed again).
+	dataFingerprint string
 }
 
 // Load reads the embedded gazetteer, ontology and corpus and builds the
-// segmenter with their words. The segmenter takes about two seconds to
-// load: call Load once per process.
-func Load() (*Parts, error) {
-	places, err := corpus.DefaultGazetteer()
-	if err != nil {
-		return nil, fmt.Errorf("load gazetteer: %w", err)
-	}
-	themes, err := corpus.DefaultOntology()
-	if err != nil {
-		return nil, fmt.Errorf("load ontology: %w", err)
-	}
-	concepts, err := corpus.DefaultThesaurus(themes)
-	if err != nil {
-		return nil, fmt.Errorf("load thesaurus: %w", err)
-	}
-	tagger := &corpus.Tagger{Places: places, Themes: themes}
-	docs, err := corpus.LoadSeed(tagger)
-	if err != nil {
-		return nil, fmt.Errorf("load corpus: %w", err)
-	}
-	words := append(append(places.Terms(), themes.Terms()...), concepts.Terms()...)
-	seg, err := segment.New(segment.Options{Words: words})
-	if err != nil {
-		return nil, fmt.Errorf("load segmenter: %w", err)
-	}
-	spec, err := specificity.Default()
-	if err != nil {
-		return nil, fmt.Errorf("load term specificity: %w", err)
-	}
-	return &Parts{Places: places, Themes: themes, Concepts: concepts, Tagger: tagger, Library: corpus.NewLibrary(docs),
-		Segmenter: seg, Specificity: spec}, nil
-}
+// segmenter with their words. The segmenter takes about half a second to
+// load: call Load (or LoadVocab) once per process.
+func Load() (*Parts, error) { return LoadVocab("") }
 
 // Relate returns the relatedness engine (linking, similar practices,
 // indicator questions) over ix.

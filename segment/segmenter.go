@@ -58,6 +58,9 @@ type Segmenter struct {
 type Options struct {
 	// Words are extra domain words (ontology terms, place names, concepts).
 	Words []string
+	// DomainDict replaces the embedded domain dictionary ("word [freq]"
+	// lines) when not empty; DomainSource names it in error messages.
+	DomainDict, DomainSource string
 }
 
 // New loads the general dictionary and the domain words in one pass (one
@@ -70,9 +73,13 @@ func New(opts Options) (*Segmenter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("general dictionary: %w", err)
 	}
-	words, err := parseDict(domainDict)
+	dict, source := domainDict, "domain.dict"
+	if opts.DomainDict != "" {
+		dict, source = opts.DomainDict, opts.DomainSource
+	}
+	words, err := parseDict(dict)
 	if err != nil {
-		return nil, fmt.Errorf("domain dictionary: %w", err)
+		return nil, fmt.Errorf("%s %w", source, err)
 	}
 	for _, w := range opts.Words {
 		if w = strings.TrimSpace(w); w != "" {
@@ -165,7 +172,7 @@ func parseDict(src string) ([]dictWord, error) {
 		if len(f) > 1 {
 			v, err := strconv.ParseFloat(f[1], 64)
 			if err != nil || v <= 0 {
-				return nil, fmt.Errorf("line %d: bad frequency %q", n, f[1])
+				return nil, fmt.Errorf("第 %d 行：词频 %q 应为正数", n, f[1])
 			}
 			w.freq = v
 		}
