@@ -13,8 +13,8 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/kbase"
 )
 
@@ -172,8 +172,8 @@ func readLimited(path string) ([]byte, error) {
 	if info.IsDir() {
 		return nil, fmt.Errorf("%s 是目录，不是文件：请指定一个文件", path)
 	}
-	if info.Size() > corpus.MaxFileSize {
-		return nil, fmt.Errorf("%s: %w", filepath.Base(path), corpus.ErrTooLarge)
+	if info.Size() > ingest.MaxFileSize {
+		return nil, fmt.Errorf("%s: %w", filepath.Base(path), ingest.ErrTooLarge)
 	}
 	raw, err := os.ReadFile(path)
 	if err != nil {

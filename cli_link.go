@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/export"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/relate"
 )
 
@@ -57,7 +57,7 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
-	text, err := corpus.PlainText(filepath.Base(file), raw)
+	text, err := ingest.PlainText(filepath.Base(file), raw)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ var (
 
 // reportPath is the source report of the default corpus: the expectations
 // of these tests come from its text, not from running the code.
-const reportPath = "../corpus/seed/000_0786add5c95c7cd3.txt"
+const reportPath = "../ingest/seed/000_0786add5c95c7cd3.txt"
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))
@@ -264,13 +264,13 @@ func TestHealthReady(t *testing.T) {
 	if h.Passages <= 0 {
 		t.Errorf("passages = %d, want > 0", h.Passages)
 	}
-	// The default corpus is the .txt files of corpus/seed.
-	seeds, err := filepath.Glob("../corpus/seed/*.txt")
+	// The default corpus is the .txt files of ingest/seed.
+	seeds, err := filepath.Glob("../ingest/seed/*.txt")
 	if err != nil || len(seeds) == 0 {
 		t.Fatalf("no seed documents found: %v", err)
 	}
 	if h.Documents != len(seeds) {
-		t.Errorf("documents = %d, want %d (the .txt files of corpus/seed)", h.Documents, len(seeds))
+		t.Errorf("documents = %d, want %d (the .txt files of ingest/seed)", h.Documents, len(seeds))
 	}
 	// Every passage is listed by an empty query: the counts must agree.
 	all := search(t, url.Values{"size": {"1"}})

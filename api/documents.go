@@ -11,14 +11,15 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/kbase"
 )
 
-// Upload limits: each file up to corpus.MaxFileSize (50 MB), and the
+// Upload limits: each file up to ingest.MaxFileSize (50 MB), and the
 // request body up to four such files; more go in further requests.
 const (
 	maxUploadFiles = 20
-	maxUploadBody  = 4*corpus.MaxFileSize + 1<<20
+	maxUploadBody  = 4*ingest.MaxFileSize + 1<<20
 )
 
 type documentJSON struct {
@@ -121,8 +122,8 @@ func (s *Server) upload(c *gin.Context) {
 		}
 		err = up.AddFile(part.FileName(), part)
 		_ = part.Close()
-		if errors.Is(err, corpus.ErrTooLarge) {
-			failCode(c, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "%s：文件过大，每个文件最大 %d MB", part.FileName(), corpus.MaxFileSize>>20)
+		if errors.Is(err, ingest.ErrTooLarge) {
+			failCode(c, http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "%s：文件过大，每个文件最大 %d MB", part.FileName(), ingest.MaxFileSize>>20)
 			return
 		}
 		if err != nil {
@@ -156,7 +157,7 @@ func (s *Server) uploadReadFailed(c *gin.Context, err error) {
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		fail(c, http.StatusRequestEntityTooLarge, "上传内容过大：每个文件最大 %d MB，一次最多 %d 个，合计最多 %d MB",
-			corpus.MaxFileSize>>20, maxUploadFiles, maxUploadBody>>20)
+			ingest.MaxFileSize>>20, maxUploadFiles, maxUploadBody>>20)
 		return
 	}
 	s.log.Info("upload body unreadable", "err", err)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/relate"
 )
 
@@ -160,7 +160,7 @@ func (s *Server) readLinkFile(c *gin.Context) (string, bool) {
 		fail(c, http.StatusRequestEntityTooLarge, "文件过大（上限 %d MB）", maxLinkFile>>20)
 		return "", false
 	}
-	text, err := corpus.PlainText(fh.Filename, raw)
+	text, err := ingest.PlainText(fh.Filename, raw)
 	if err != nil {
 		fail(c, uploadStatus(err), "%s", err)
 		return "", false

@@ -43,7 +43,7 @@ func parseBlocks(r io.Reader, source string) ([]block, error) {
 		if len(out) == 0 {
 			return nil, fmt.Errorf("%s:%d: line outside any [section]", source, line)
 		}
-		key, val, ok := cutKey(s)
+		key, val, ok := CutKey(s)
 		if !ok {
 			return nil, fmt.Errorf("%s:%d: expected \"key: value\", got %q", source, line, s)
 		}
@@ -60,8 +60,9 @@ func parseBlocks(r io.Reader, source string) ([]block, error) {
 	return out, nil
 }
 
-// cutKey splits "key: value" on the first ASCII or full-width colon.
-func cutKey(s string) (key, val string, ok bool) {
+// CutKey splits "key: value" on the first ASCII or full-width colon; the
+// vocabulary files and the .meta sidecars of ingest.LoadTextDir use it.
+func CutKey(s string) (key, val string, ok bool) {
 	i := strings.IndexAny(s, ":：")
 	if i <= 0 {
 		return "", "", false

@@ -1,7 +1,9 @@
 // Package corpus is the domain model of the knowledge base (documents,
-// sections, cases, passages, indicators), the parsers that build it from
-// the documents users bring, the county gazetteer, the theme ontology, and
-// the default corpus embedded in the binary.
+// sections, cases, passages, indicators), its vocabularies (the county
+// gazetteer, the theme ontology, the concept thesaurus) and the tagger
+// that marks passages with places and themes. The format readers and the
+// structure parser that build documents from files are package ingest;
+// corpus imports no other package of the module.
 package corpus
 
 // Kind is the role of a passage in its document.
@@ -76,7 +78,10 @@ type Passage struct {
 	Themes      []string // theme names from the ontology, strongest first
 	Policies    []string // policy documents the passage cites, as written between 《》
 
-	table bool // rendered from a table: tagged with the places of its rows
+	// FromTable marks a passage the structure parser rendered from a table:
+	// the tagger tags it with the places of its rows. It is not stored or
+	// served (json:"-").
+	FromTable bool `json:"-"`
 }
 
 // Indicator is one per-county indicator table, e.g. 省级专精特新企业数量.

@@ -4,9 +4,10 @@ import "strings"
 
 var hanDigits = map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
 
-// hanNumber parses a Chinese numeral below 100 (一, 十一, 二十三).
+// HanNumber parses a Chinese numeral below 100 (一, 十一, 二十三), as
+// headings and measures (一是…) number themselves.
 // It returns 0 when s is not such a numeral.
-func hanNumber(s string) int {
+func HanNumber(s string) int {
 	if s == "" {
 		return 0
 	}
@@ -40,7 +41,12 @@ func singleDigit(s string) (int, bool) {
 	if len(r) != 1 {
 		return 0, false
 	}
-	d, ok := hanDigits[r[0]]
+	return HanDigit(r[0])
+}
+
+// HanDigit returns the value of one Chinese digit (零 〇 一 … 九, 两).
+func HanDigit(r rune) (int, bool) {
+	d, ok := hanDigits[r]
 	return d, ok
 }
 

@@ -67,12 +67,12 @@ func TestLoadOntologyErrors(t *testing.T) {
 
 func TestHanNumber(t *testing.T) {
 	for s, want := range map[string]int{"一": 1, "九": 9, "十": 10, "十一": 11, "二十": 20, "二十三": 23, "": 0, "百": 0, "一二": 0} {
-		if got := hanNumber(s); got != want {
-			t.Errorf("hanNumber(%q) = %d, want %d", s, got, want)
+		if got := HanNumber(s); got != want {
+			t.Errorf("HanNumber(%q) = %d, want %d", s, got, want)
 		}
 	}
 	for n := 1; n < 100; n++ {
-		if got := hanNumber(HanNumeral(n)); got != n {
+		if got := HanNumber(HanNumeral(n)); got != n {
 			t.Errorf("round trip %d -> %q -> %d", n, HanNumeral(n), got)
 		}
 	}

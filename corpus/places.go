@@ -164,7 +164,7 @@ func (t *Tagger) dominantCounty(doc *Document) (*Place, bool) {
 	count := map[*Place]int{}
 	naming := 0
 	for _, ps := range doc.Passages {
-		if ps.table {
+		if ps.FromTable {
 			continue
 		}
 		any := false

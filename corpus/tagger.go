@@ -65,7 +65,7 @@ func (t *Tagger) Tag(doc *Document) {
 			continue
 		}
 		var places placeSet
-		if ps.table {
+		if ps.FromTable {
 			if rows, ok := t.tablePlaces(ps.Text, shadow); ok {
 				places = rows
 			} else {

@@ -5,12 +5,13 @@ import (
 	"encoding/hex"
 )
 
-// ParserVersion names the behaviour of ParseFile and Tagger. Stored parse
-// results (the catalog keeps them beside each original so that a start
-// does not parse every original again) of another version, or made with
-// other tagging data (DataFingerprint), are parsed again from the
-// original. Bump it whenever a change to the readers, the structure
-// parser or the tagger may read or tag the same file differently.
+// ParserVersion names the behaviour of ingest.ParseFile and Tagger.
+// Stored parse results (the catalog keeps them beside each original so
+// that a start does not parse every original again) of another version,
+// or made with other tagging data (DataFingerprint), are parsed again from
+// the original. Bump it whenever a change to the readers or the structure
+// parser (package ingest) or to the tagger may read or tag the same file
+// differently.
 const ParserVersion = 1
 
 // DataFingerprint identifies the embedded data tagging depends on: the

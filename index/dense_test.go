@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 // topicEmbedder stands in for an embedding server (a service outside the
@@ -110,7 +110,7 @@ func TestEmbedderDownMeansLexical(t *testing.T) {
 func TestNewDocumentsGetVectors(t *testing.T) {
 	ctx := context.Background()
 	ix := openDense(t, &topicEmbedder{})
-	d, err := corpus.ParseText("n.txt", []byte("介休市建设屋顶光伏电站，推动分布式光伏整县推进。"), corpus.Meta{})
+	d, err := ingest.ParseText("n.txt", []byte("介休市建设屋顶光伏电站，推动分布式光伏整县推进。"), ingest.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

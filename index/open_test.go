@@ -9,6 +9,7 @@ import (
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 func openAt(t *testing.T, dir string, lib *corpus.Library) *index.Index {
@@ -50,7 +51,7 @@ func TestIndexIsReusedAndRebuiltOnChange(t *testing.T) {
 	again.Close()
 
 	// A different corpus gives another fingerprint, a new folder, and the old one goes.
-	doc, err := corpus.ParseText("extra.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇，完善商务楼宇招商服务。"), corpus.Meta{})
+	doc, err := ingest.ParseText("extra.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇，完善商务楼宇招商服务。"), ingest.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestInterruptedBuildKeepsOldIndex(t *testing.T) {
 		t.Errorf("old index does not serve: %v", err)
 	}
 	again.Close()
-	doc, err := corpus.ParseText("n.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇。"), corpus.Meta{})
+	doc, err := ingest.ParseText("n.txt", []byte("平遥县推动楼宇经济发展，打造亿元楼宇。"), ingest.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

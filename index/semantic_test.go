@@ -8,6 +8,7 @@ import (
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 // smallIndex indexes the given paragraphs as one document each.
@@ -15,7 +16,7 @@ func smallIndex(t *testing.T, texts ...string) *index.Index {
 	t.Helper()
 	var docs []*corpus.Document
 	for i, text := range texts {
-		d, err := corpus.ParseText(string(rune('a'+i))+".txt", []byte(text), corpus.Meta{})
+		d, err := ingest.ParseText(string(rune('a'+i))+".txt", []byte(text), ingest.Meta{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,11 +9,12 @@ import (
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 func newsDoc(t *testing.T, name, text string) *corpus.Document {
 	t.Helper()
-	d, err := corpus.ParseText(name, []byte(text), corpus.Meta{})
+	d, err := ingest.ParseText(name, []byte(text), ingest.Meta{})
 	if err != nil {
 		t.Fatal(err)
 	}

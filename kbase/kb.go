@@ -17,6 +17,7 @@ import (
 	"github.com/shanxi-sme/kb/docstore"
 	"github.com/shanxi-sme/kb/embedding"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/relate"
 )
 
@@ -137,7 +138,7 @@ func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
 		kb.store.Quarantine(r.ID, err)
 		return nil
 	}
-	doc, err := corpus.ParseFile(r.Name, raw, corpus.Meta{})
+	doc, err := ingest.ParseFile(r.Name, raw, ingest.Meta{})
 	if err != nil {
 		// Keep the original: a newer parser may read it. It is not searchable meanwhile.
 		kb.log.Error("stored document cannot be read; it stays stored but unindexed", "id", r.ID, "name", r.Name, "err", err)
@@ -210,7 +211,7 @@ func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progr
 	if err != nil {
 		return nil, err
 	}
-	doc, err := corpus.ParseFile(name, raw, corpus.Meta{})
+	doc, err := ingest.ParseFile(name, raw, ingest.Meta{})
 	if err != nil {
 		return nil, err
 	}

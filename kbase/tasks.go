@@ -19,6 +19,7 @@ import (
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 // Uploads are indexed as tasks (as Meilisearch's /tasks): the files are
@@ -220,15 +221,15 @@ func (kb *KB) NewUpload() (*Upload, error) {
 	return &Upload{kb: kb, tmp: tmp}, nil
 }
 
-// AddFile stores one file of the upload; a file over corpus.MaxFileSize
-// is an error wrapping corpus.ErrTooLarge (nothing of it is kept).
+// AddFile stores one file of the upload; a file over ingest.MaxFileSize
+// is an error wrapping ingest.ErrTooLarge (nothing of it is kept).
 func (u *Upload) AddFile(name string, r io.Reader) error {
 	path := filepath.Join(u.tmp, strconv.Itoa(len(u.files)))
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("create upload file: %w", err)
 	}
-	n, err := io.Copy(f, io.LimitReader(r, corpus.MaxFileSize+1))
+	n, err := io.Copy(f, io.LimitReader(r, ingest.MaxFileSize+1))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -239,9 +240,9 @@ func (u *Upload) AddFile(name string, r io.Reader) error {
 		_ = os.Remove(path)
 		return fmt.Errorf("store uploaded file %s: %w", name, err)
 	}
-	if n > corpus.MaxFileSize {
+	if n > ingest.MaxFileSize {
 		_ = os.Remove(path)
-		return fmt.Errorf("%s: %w（上限 %d MB）", name, corpus.ErrTooLarge, corpus.MaxFileSize>>20)
+		return fmt.Errorf("%s: %w（上限 %d MB）", name, ingest.ErrTooLarge, ingest.MaxFileSize>>20)
 	}
 	u.files = append(u.files, TaskFile{Name: name, Size: n, Status: FilePending})
 	return nil
@@ -484,12 +485,12 @@ func ErrorCode(err error) string {
 	switch {
 	case errors.Is(err, ErrDuplicate):
 		return CodeDuplicate
-	case errors.Is(err, corpus.ErrTooLarge):
+	case errors.Is(err, ingest.ErrTooLarge):
 		return CodeTooLarge
-	case errors.Is(err, corpus.ErrUnsupported):
+	case errors.Is(err, ingest.ErrUnsupported):
 		return CodeUnsupported
-	case errors.Is(err, corpus.ErrEncrypted), errors.Is(err, corpus.ErrEmpty), errors.Is(err, corpus.ErrNoText),
-		errors.Is(err, corpus.ErrNotText), errors.Is(err, corpus.ErrCorrupt), errors.Is(err, ErrBadName):
+	case errors.Is(err, ingest.ErrEncrypted), errors.Is(err, ingest.ErrEmpty), errors.Is(err, ingest.ErrNoText),
+		errors.Is(err, ingest.ErrNotText), errors.Is(err, ingest.ErrCorrupt), errors.Is(err, ErrBadName):
 		return CodeUnreadable
 	}
 	return CodeInternal

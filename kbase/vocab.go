@@ -12,6 +12,7 @@ import (
 	"sort"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 	"github.com/shanxi-sme/kb/segment"
 	"github.com/shanxi-sme/kb/specificity"
 )
@@ -89,7 +90,7 @@ func LoadVocab(dir string) (*Parts, error) {
 		return nil, fmt.Errorf("load thesaurus: %w", err)
 	}
 	p.Tagger = &corpus.Tagger{Places: p.Places, Themes: p.Themes}
-	docs, err := corpus.LoadSeed(p.Tagger)
+	docs, err := ingest.LoadSeed(p.Tagger)
 	if err != nil {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 per="${1:-60s}"
-for pkg in ./corpus ./index; do
+for pkg in ./ingest ./index; do
   for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz'); do
     echo "== $pkg $target ($per)"
     go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$per"

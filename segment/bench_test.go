@@ -11,7 +11,7 @@ func BenchmarkTokens(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	text, err := os.ReadFile("../corpus/seed/000_0786add5c95c7cd3.txt")
+	text, err := os.ReadFile("../ingest/seed/000_0786add5c95c7cd3.txt")
 	if err != nil {
 		b.Fatal(err)
 	}

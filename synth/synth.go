@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 // Generator builds synthetic reports from a seed library.
@@ -59,7 +60,7 @@ func (g *Generator) Documents(seed uint64, n int, tagger *corpus.Tagger) ([]*cor
 	var docs []*corpus.Document
 	for made, i := 0, 0; made < n; i++ {
 		text := g.report(r, i, min(passagesPerDoc, n-made))
-		d, err := corpus.ParseText(fmt.Sprintf("synth-%06d.txt", i), []byte(text), corpus.Meta{Issuer: "合成语料"})
+		d, err := ingest.ParseText(fmt.Sprintf("synth-%06d.txt", i), []byte(text), ingest.Meta{Issuer: "合成语料"})
 		if err != nil {
 			return nil, fmt.Errorf("synth report %d: %w", i, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/shanxi-sme/kb/corpus"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 func TestDeterministicAndSpread(t *testing.T) {
@@ -17,7 +18,7 @@ func TestDeterministicAndSpread(t *testing.T) {
 		t.Fatal(err)
 	}
 	tagger := &corpus.Tagger{Places: places, Themes: themes}
-	seed, err := corpus.LoadSeed(tagger)
+	seed, err := ingest.LoadSeed(tagger)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/embedding/standin"
+	"github.com/shanxi-sme/kb/ingest"
 )
 
 func main() {
@@ -48,7 +49,7 @@ func model(mode string, dim int) (standin.Model, error) {
 		if err != nil {
 			return standin.Model{}, fmt.Errorf("load gazetteer: %w", err)
 		}
-		docs, err := corpus.LoadSeed(&corpus.Tagger{Places: places, Themes: themes})
+		docs, err := ingest.LoadSeed(&corpus.Tagger{Places: places, Themes: themes})
 		if err != nil {
 			return standin.Model{}, fmt.Errorf("load seed corpus: %w", err)
 		}
