@@ -82,6 +82,19 @@ func TestOpenAPIDocumentValidates(t *testing.T) {
 			t.Errorf("code %q of the document is not in README.md", c)
 		}
 	}
+	// Each code's line in the description gives the status of README's table.
+	desc := doc.Components.Schemas["Error"].Value.Properties["code"].Value.Description
+	for _, c := range codes {
+		var status string
+		for _, line := range strings.Split(readme, "\n") {
+			if cells := strings.Split(line, "|"); len(cells) > 3 && strings.TrimSpace(cells[2]) == "`"+c.(string)+"`" {
+				status = strings.TrimSpace(cells[1])
+			}
+		}
+		if want := "- `" + c.(string) + "`（" + status + "）："; status == "" || !strings.Contains(desc, want) {
+			t.Errorf("the description of code lacks %q (README status %q)", want, status)
+		}
+	}
 	if len(codes) != 21 {
 		t.Errorf("%d error codes in the document, want 21 (every code but client_closed)", len(codes))
 	}
