@@ -172,12 +172,15 @@ func jsonBody(v any) func() (io.Reader, string) {
 	}
 }
 
-func fileBody(field, name, data string) func() (io.Reader, string) {
+// fileBody is a multipart body with one file per name and content pair.
+func fileBody(field string, nameData ...string) func() (io.Reader, string) {
 	return func() (io.Reader, string) {
 		var buf bytes.Buffer
 		w := multipart.NewWriter(&buf)
-		part, _ := w.CreateFormFile(field, name)
-		part.Write([]byte(data))
+		for i := 0; i+1 < len(nameData); i += 2 {
+			part, _ := w.CreateFormFile(field, nameData[i])
+			part.Write([]byte(nameData[i+1]))
+		}
 		w.Close()
 		return &buf, w.FormDataContentType()
 	}
@@ -382,7 +385,7 @@ func TestOpenAPIWrites(t *testing.T) {
 	checkAgainstDocument(t, doc, base, []apiCase{
 		{method: "POST", path: "/api/documents", body: fileBody("file", "楼宇.txt", text), status: 401, code: "unauthorized", token: "wrong"},
 		{method: "POST", path: "/api/documents", body: fileBody("other", "楼宇.txt", text), status: 400, code: "bad_request", token: adminToken, reqInvalid: true},
-		{method: "POST", path: "/api/documents", body: fileBody("file", "楼宇.txt", text), status: 202, token: adminToken},
+		{method: "POST", path: "/api/documents", body: fileBody("file", "楼宇.txt", text, "图片.xyz", "abc"), status: 202, token: adminToken},
 		{method: "DELETE", path: "/api/documents/" + url.PathEscape(builtin), status: 403, code: "forbidden", token: adminToken},
 		{method: "DELETE", path: "/api/documents/no-such-doc", status: 404, code: "not_found", token: adminToken},
 	})
@@ -397,8 +400,8 @@ func TestOpenAPIWrites(t *testing.T) {
 	}
 	task := waitTask(t, base, tasks.Tasks[0].ID)
 	added, _ := taskFile(task, 0)["document_id"].(string)
-	if added == "" {
-		t.Fatalf("nothing added: %v", task)
+	if added == "" || taskFile(task, 1)["code"] != "unsupported_format" {
+		t.Fatalf("want the first file added, the second refused: %v", task)
 	}
 	checkAgainstDocument(t, doc, base, []apiCase{
 		{method: "GET", path: fmt.Sprintf("/api/tasks/%d", tasks.Tasks[0].ID), status: 200},
