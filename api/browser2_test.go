@@ -359,3 +359,46 @@ func TestBrowserScreens(t *testing.T) {
 		}
 	}
 }
+
+// The footer leads to the API documentation page, drawn from /openapi.json:
+// every path with its method, /api/search among them, and the error codes.
+func TestBrowserAPIDoc(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{1366, 900}, {390, 844}} {
+		p := newPage(t, size.w, size.h)
+		if size.w < 500 {
+			p.do("mobile", chromedp.EmulateViewport(int64(size.w), int64(size.h), chromedp.EmulateMobile))
+		}
+		p.open("/", ".welcome .suggestion")
+		p.do("footer link", chromedp.Click(chromedp.CSS(`.site-footer a[href="/?view=api"]`)),
+			chromedp.WaitVisible(chromedp.CSS(".api-op .api-path")))
+		if got := p.location().Query().Get("view"); got != "api" {
+			t.Errorf("footer link went to view %q", got)
+		}
+		if title := eval[string](p, `document.title`); !strings.Contains(title, "接口文档") {
+			t.Errorf("title %q", title)
+		}
+		paths := p.texts(".api-op .api-path")
+		for _, want := range []string{"/api/search", "/api/link", "/api/documents", "/api/tasks/{id}", "/healthz", "/openapi.json"} {
+			if !slices.Contains(paths, want) {
+				t.Errorf("%s not listed; paths %v", want, paths)
+			}
+		}
+		search := eval[string](p, `[...document.querySelectorAll(".api-op")].find(a => a.querySelector(".api-path").textContent === "/api/search").textContent`)
+		for _, want := range []string{"GET", "检索文段", "semantic_ratio", "page_out_of_range", "200", "400", "SearchResult"} {
+			if !strings.Contains(search, want) {
+				t.Errorf("the /api/search entry lacks %q", want)
+			}
+		}
+		if n := len(p.texts(".api-toc a")); n != len(paths) || n < 20 {
+			t.Errorf("%d table-of-contents links for %d operations", n, len(paths))
+		}
+		if codes := p.texts(".api-codes th code"); !slices.Contains(codes, "bad_parameter") || !slices.Contains(codes, "overloaded") {
+			t.Errorf("error codes %v", codes)
+		}
+		overflow := eval[int](p, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+		if overflow > 0 {
+			t.Errorf("at %d px: %d px wider than the window", size.w, overflow)
+		}
+		p.shot("31-apidoc-" + strconv.Itoa(size.w))
+	}
+}

@@ -169,9 +169,8 @@ const maxTaskList = 100
 
 // tasks answers GET /api/tasks?limit=20: the recent upload tasks, newest first.
 func (s *Server) tasks(c *gin.Context) {
-	kb := s.kb.Load()
-	if kb == nil {
-		c.JSON(http.StatusOK, gin.H{"tasks": []kbase.Task{}})
+	if err := checkParams(c.Request.URL.Query(), "limit"); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
 		return
 	}
 	limit := 20
@@ -183,11 +182,20 @@ func (s *Server) tasks(c *gin.Context) {
 		}
 		limit = n
 	}
+	kb := s.kb.Load()
+	if kb == nil { // read-only: no uploads, no tasks
+		c.JSON(http.StatusOK, gin.H{"tasks": []kbase.Task{}})
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"tasks": kb.Tasks(limit)})
 }
 
 // task answers GET /api/tasks/:id: an upload's state and progress.
 func (s *Server) task(c *gin.Context) {
+	if err := checkParams(c.Request.URL.Query()); err != nil {
+		fail(c, http.StatusBadRequest, "%s", err)
+		return
+	}
 	kb := s.kb.Load()
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if kb == nil || err != nil || id < 1 {

@@ -111,6 +111,10 @@ func (s *Server) SetKB(kb *kbase.KB) {
 	s.ix.Store(kb.Index())
 }
 
+// Routes lists the method and path of every route the server answers
+// (the web UI's included), as gin registered them.
+func (s *Server) Routes() gin.RoutesInfo { return s.engine.Routes() }
+
 // Handler returns the http.Handler of the server.
 func (s *Server) Handler() http.Handler { return s.handler }
 
@@ -119,6 +123,7 @@ func (s *Server) routes() {
 	e.GET("/healthz", noStore, s.health)
 	e.HEAD("/healthz", noStore, s.health)
 	e.GET("/metrics", noStore, s.requireReader, s.metrics.handler())
+	e.GET("/openapi.json", s.openapi)
 	a := e.Group("/api", append(s.apiMiddleware, s.requireReader, s.requireIndex)...)
 	a.GET("/search", s.search)
 	a.GET("/facets", s.facets)

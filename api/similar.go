@@ -38,8 +38,8 @@ func (s *Server) similar(c *gin.Context) {
 	case errors.Is(err, relate.ErrNotFound):
 		fail(c, http.StatusNotFound, "没有编号为 %q 的文段", c.Param("id"))
 		return
-	case errors.Is(err, relate.ErrBadRequest):
-		fail(c, http.StatusBadRequest, "%s", trimBadRequest(err))
+	case errors.Is(err, relate.ErrBadRequest): // the size is out of range
+		failCode(c, http.StatusBadRequest, CodeBadParameter, "%s", trimBadRequest(err))
 		return
 	case err != nil:
 		if c.Request.Context().Err() == nil { // else the client left or time ran out: not our error

@@ -9,6 +9,7 @@ import {
 import { barChart, indicatorFigure, indicatorTitle } from "./chart.js";
 import { linkPage } from "./link.js";
 import { documentsPage } from "./documents.js";
+import { apiDocPage } from "./apidoc.js";
 
 const zh = new Intl.Collator("zh-CN");
 
@@ -655,6 +656,7 @@ export const PAGES = {
   indicators: indicatorsPage,
   link: linkPage,
   documents: documentsPage,
+  api: apiDocPage,
   notfound: notFoundPage,
 };
 
