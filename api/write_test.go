@@ -81,7 +81,7 @@ func uploadTask(t *testing.T, base, token string, files ...upload) map[string]an
 
 func waitTask(t *testing.T, base string, id int64) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute) // generous: -race and a busy machine slow indexing tenfold
 	for {
 		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/api/tasks/%d", base, id), nil)
 		resp, task := send(t, req)

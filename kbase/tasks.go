@@ -414,7 +414,11 @@ func (kb *KB) runTask(ctx context.Context, t *Task) {
 		} else {
 			err = fmt.Errorf("read uploaded file: %w", err)
 		}
-		if t.resumed && errors.Is(err, ErrDuplicate) {
+		q.mu.Lock() // t is read by Task() under the lock
+		resumed := t.resumed
+		t.resumed = false
+		q.mu.Unlock()
+		if resumed && errors.Is(err, ErrDuplicate) {
 			// Ingested before the interruption, recorded only now.
 			if r, ok, _ := kb.store.FindHash(hashOf(raw)); ok {
 				if d, ok := kb.index.Library().Document(r.ID); ok {
@@ -422,7 +426,6 @@ func (kb *KB) runTask(ctx context.Context, t *Task) {
 				}
 			}
 		}
-		t.resumed = false
 		if ctx.Err() != nil {
 			// Shut down mid-file: it was rolled back; the task runs again on the next start.
 			q.mu.Lock()
@@ -456,8 +459,8 @@ func (kb *KB) runTask(ctx context.Context, t *Task) {
 	}
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	now = time.Now().UTC()
-	t.FinishedAt = &now
+	finished := time.Now().UTC() // a new variable: StartedAt points at now
+	t.FinishedAt = &finished
 	t.Status = TaskSucceeded
 	if t.Added == 0 && t.Failed > 0 {
 		dupOnly := true
