@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -164,6 +165,7 @@ func reuse(dir, fp string, log *slog.Logger) (bleve.Index, string, error) {
 
 // build indexes every passage into a fresh folder, then swaps it in.
 func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error {
+	started := time.Now()
 	tmp, err := os.MkdirTemp(dir, ".building-")
 	if err != nil {
 		return fmt.Errorf("create build folder: %w", err)
@@ -197,7 +199,9 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if ix.bleve, err = openExisting(ix.path); err != nil {
 		return fmt.Errorf("open new index: %w", err)
 	}
-	log.Info("index built", "path", ix.path, "passages", n)
+	el := time.Since(started)
+	log.Info("index built", "path", ix.path, "passages", n, "ms", el.Milliseconds(),
+		"passages_per_s", int(float64(n)/max(el.Seconds(), 1e-3)))
 	return nil
 }
 
