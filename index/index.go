@@ -172,14 +172,11 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename below
 	path := filepath.Join(tmp, "index")
-	b, err := bleve.New(path, NewMapping())
+	b, err := newBuildIndex(path, NewMapping())
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexPassages(ctx, b, ix.Library().Documents())
-	if err == nil {
-		err = b.SetInternal(fingerprintKey, []byte(ix.Fingerprint()))
-	}
+	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint())
 	if cerr := b.Close(); err == nil {
 		err = cerr
 	}
@@ -317,7 +314,9 @@ var errIndexLocked = errors.New("索引正被另一个进程使用（例如正�
 // openExisting opens an index folder, failing instead of waiting forever
 // when another process holds it.
 func openExisting(path string) (bleve.Index, error) {
-	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout})
+	// unsafe_batch off: updates to a serving index return once on disk
+	// (a full build turns it on for itself, see newBuildIndex).
+	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout, "unsafe_batch": false})
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)
 	}

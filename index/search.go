@@ -180,7 +180,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	hit := func(h scored) Hit {
-		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),
+		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match, h.p.Text, pq.bigrams)),
 			Matched: explain(h.match, h.p, &pq, origins)}
 	}
 	if r.Group == GroupCase {
