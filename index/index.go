@@ -61,6 +61,7 @@ type Index struct {
 	fingerprint atomic.Pointer[string]
 	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
 	path        string
+	facets      facetTables // facet values by document, per snapshot (facetcount.go)
 }
 
 // fingerprintKey is where the index keeps the fingerprint of what it holds.

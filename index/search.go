@@ -156,21 +156,30 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	case rerank:
 		from, size = 0, rerankWindow
 	}
-	req := bleve.NewSearchRequestOptions(q, size, from, false)
+	fc := &facetCounter{tables: &ix.facets} // counts the facets of every match (facetcount.go)
+	req := bleve.NewSearchRequestOptions(&countingQuery{Query: q, fc: fc}, size, from, false)
 	if text == nil {
 		req.SortBy([]string{FieldDoc, FieldOrder})
 	} else {
 		req.SortBy([]string{"-_score"}) // tie-breaking on fields would read doc values of every match
 		req.IncludeLocations = true
 	}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-	}
 	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err == nil && fc.table == nil {
+		// Not a scorch snapshot, or its table failed: bleve counts.
+		for _, f := range Facets {
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+		res, err = ix.bleve.SearchInContext(ctx, req)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets)}
+	facets := facetValues(res.Facets)
+	if fc.table != nil {
+		facets = fc.values()
+	}
+	out := &Result{Total: res.Total, Passages: res.Total, Facets: facets}
 	ranked := ix.rerank(res.Hits)
 	origins := ix.origins(&pq)
 	if rerank && text != nil {
