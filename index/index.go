@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -245,12 +246,26 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 	}
 	fmt.Fprintf(h, "mapping v%d %s\n", mappingVersion, m)
 	fmt.Fprintf(h, "segmenter %s\n", ix.seg.Fingerprint())
-	for _, d := range lib.Documents() {
-		dg, err := ix.digest(d)
-		if err != nil {
-			return "", err
+	docs := lib.Documents()
+	digests := make([][sha256.Size]byte, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers { // documents digest independently: on all cores
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				digests[i], errs[i] = ix.digest(docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for i, d := range docs {
+		if errs[i] != nil {
+			return "", errs[i]
 		}
-		fmt.Fprintf(h, "%s %x\n", d.ID, dg)
+		fmt.Fprintf(h, "%s %x\n", d.ID, digests[i])
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
