@@ -131,6 +131,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
+	release, err := admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	pq := ix.parseQuery(r.Query)
 	ix.pruneCommon(ctx, &pq)
 	text := pq.textQuery()

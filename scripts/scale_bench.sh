@@ -6,7 +6,8 @@
 #   scripts/scale_bench.sh [passages=100000] [port=18310] [workdir=/tmp/kb-scale-bench]
 #
 # Environment: SEED (corpus seed, 1), QUERIES (mix size, 300), LOAD_SECONDS
-# (20), LOAD_REQUESTS (4000), SKIP_FTS=1 to measure the project only.
+# (20), LOAD_REQUESTS (4000), SKIP_FTS=1 to measure the project only,
+# KEEP_DATA=1 to reuse the index of the previous run.
 # Loopback only; every load is bounded in time and count; the server is
 # stopped on exit.
 set -euo pipefail
@@ -47,7 +48,7 @@ start() {
 }
 
 # --- the project
-rm -rf "$W/data"
+[ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$W/data" # KEEP_DATA=1: measure on the index of the last run
 start "$W/data" "$W/serve-build.log" READY_BUILD
 HP=$(curl -s "$URL/healthz" | $PY -c 'import json,sys; print(json.load(sys.stdin)["passages"])')
 if [ "$HP" != "$LINES" ]; then echo "passage counts differ: server $HP, JSONL $LINES" >&2; exit 1; fi
