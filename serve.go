@@ -114,6 +114,10 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		// passages/s at 10⁵ passages).
 		debug.SetGCPercent(50)
 	}
+	// Building or opening the index leaves much garbage (the analysis of
+	// every passage on a fresh build): return it to the system now rather
+	// than keep it resident for the life of the server.
+	debug.FreeOSMemory()
 	if err := kb.Index().SetFusion(fusion.Fusion); err != nil {
 		return fmt.Errorf("apply fusion settings: %w", err)
 	}
