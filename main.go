@@ -39,6 +39,7 @@ const usage = `用法：
                                                       用内置问题检查向量模型对检索是否有帮助
   kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
                                                       对本机运行的服务做压力测试
+  kb synth --passages N --out 文件.jsonl [--seed 1]  生成规模测试用的合成语料（每行一个文段）
   kb health [--url http://127.0.0.1:8080]             检查服务是否就绪（退出码 0 表示就绪）
   kb version                                          显示版本
 
@@ -117,6 +118,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return embedCheckCmd(ctx, args[1:], stdout, stderr, log)
 	case "load":
 		return loadCmd(ctx, args[1:], stdout, stderr)
+	case "synth":
+		return synthCmd(args[1:], stdout, stderr)
 	case "health":
 		return healthCmd(ctx, args[1:], stdout, stderr)
 	case "version":

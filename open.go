@@ -29,11 +29,14 @@ var loaded struct {
 }
 
 // loadParts loads the dictionaries with the vocabulary files of the data
-// folder's vocab folder (kbase.VocabDir), once per process.
+// folder's vocab folder (kbase.VocabDir; none for ""), once per process.
 func loadParts(dataDir string) (*kbase.Parts, error) {
-	dir := filepath.Join(dataDir, kbase.VocabDir)
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		dir = ""
+	dir := ""
+	if dataDir != "" {
+		dir = filepath.Join(dataDir, kbase.VocabDir)
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			dir = ""
+		}
 	}
 	loaded.Lock()
 	defer loaded.Unlock()
@@ -49,6 +52,14 @@ func loadParts(dataDir string) (*kbase.Parts, error) {
 
 // openKB loads the knowledge base with its stored documents under dataDir.
 func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, synthPassages ...int) (*kbase.KB, error) {
+	return openKBSeed(ctx, dataDir, log, emb, synthSeedDefault, synthPassages...)
+}
+
+// synthSeedDefault is the seed of --synth unless --synth-seed says otherwise.
+const synthSeedDefault = 1
+
+// openKBSeed is openKB with the seed of the synthetic corpus.
+func openKBSeed(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, seed uint64, synthPassages ...int) (*kbase.KB, error) {
 	start := time.Now()
 	if err := checkDataDir(dataDir); err != nil {
 		return nil, err
@@ -60,13 +71,11 @@ func openKB(ctx context.Context, dataDir string, log *slog.Logger, emb embedding
 	log.Info("dictionaries loaded", "domain_words", parts.Segmenter.DomainWords(), "ms", time.Since(start).Milliseconds())
 	var extra []*corpus.Document
 	if len(synthPassages) > 0 && synthPassages[0] > 0 {
-		g, err := synth.New(parts.Library, parts.Places)
+		g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
 		if err != nil {
 			return nil, err
 		}
-		if extra, err = g.Documents(1, synthPassages[0], parts.Tagger); err != nil {
-			return nil, err
-		}
+		extra = g.Documents(seed, synthPassages[0])
 		log.Info("synthetic corpus generated", "documents", len(extra), "ms", time.Since(start).Milliseconds())
 	}
 	kb, err := parts.Open(ctx, dataDir, log, emb, extra...)

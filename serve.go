@@ -28,7 +28,8 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "监听地址（主机:端口；0.0.0.0:8080 接受所有网卡的连接）")
 	data := fs.String("data", "./data", "数据目录（存放索引）")
-	synthN := fs.Int("synth", 0, "基准测试用：另加约 N 个合成文段（由内置语料的句子重组，不写入文档库）")
+	synthN := fs.Int("synth", 0, "基准测试用：另加 N 个合成文段（按真实报告的词频生成，不写入文档库；与 kb synth 相同）")
+	synthSeed := fs.Uint64("synth-seed", synthSeedDefault, "合成文段的随机种子（与 kb synth --seed 相同时两者文段完全一致）")
 	readToken := fs.String("read-token", os.Getenv("KB_READ_TOKEN"), "访问令牌（或环境变量 KB_READ_TOKEN）；设置后检索接口也需要令牌")
 	rateLimit := fs.Float64("rate-limit", 0, "每个客户端每秒最多请求数（0 表示不限；0.001 到 1000000）")
 	rateBurst := fs.Int("rate-burst", 0, "限流时允许的突发请求数（1 到 1000000；默认与每秒请求数相同）")
@@ -82,13 +83,6 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	log := newLogger(stderr, *logFormat, level)
-	if os.Getenv("GOGC") == "" {
-		// The heap is mostly the dictionary and the index's caches, which
-		// live for the whole run: collecting at 1.5× (not 2×) the live heap
-		// keeps a busy server on the embedded corpus under 150 MB resident
-		// for about 15% of throughput (BENCHMARKS.md). GOGC overrides it.
-		debug.SetGCPercent(50)
-	}
 	if err := checkDataDir(*data); err != nil {
 		return err
 	}
@@ -104,12 +98,26 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	log.Info("listening", "addr", "http://"+ln.Addr().String())
 
 	// The listener is up before the index: /healthz says 503 until it is ready.
-	kb, err := openKB(ctx, *data, log, *emb, *synthN) // the API key comes only from KB_EMBED_KEY, never a flag
+	kb, err := openKBSeed(ctx, *data, log, *emb, *synthSeed, *synthN) // the API key comes only from KB_EMBED_KEY, never a flag
 	if err != nil {
 		_ = httpSrv.Close()
 		return err
 	}
 	defer kb.Close()
+	if os.Getenv("GOGC") == "" {
+		// The heap is mostly the dictionary and the index's caches, which
+		// live for the whole run: collecting at 1.5× (not 2×) the live heap
+		// keeps a busy server on the embedded corpus under 150 MB resident
+		// for about 15% of throughput (BENCHMARKS.md). GOGC overrides it.
+		// Only from here: building an index allocates at a high rate, and
+		// at 50 it spent most of its time collecting (668 against 2,120
+		// passages/s at 10⁵ passages).
+		debug.SetGCPercent(50)
+	}
+	// Building or opening the index leaves much garbage (the analysis of
+	// every passage on a fresh build): return it to the system now rather
+	// than keep it resident for the life of the server.
+	debug.FreeOSMemory()
 	if err := kb.Index().SetFusion(fusion.Fusion); err != nil {
 		return fmt.Errorf("apply fusion settings: %w", err)
 	}

@@ -14,8 +14,8 @@ import (
 	"github.com/shanxi-sme/kb/synth"
 )
 
-// Scale benchmarks run on synthetic corpora made from the seed's sentences
-// (package synth). Sizes come from KB_BENCH_SIZES (default "10000"; use
+// Scale benchmarks run on synthetic corpora with the vocabulary statistics
+// of real reports (package synth). Sizes come from KB_BENCH_SIZES (default "10000"; use
 // "10000,100000" for the full figures in BENCHMARKS.md).
 func benchSizes(b *testing.B) []int {
 	spec := os.Getenv("KB_BENCH_SIZES")
@@ -39,14 +39,11 @@ func synthDocs(b *testing.B, n int) []*corpus.Document {
 	if v, ok := synthCache.Load(n); ok {
 		return v.([]*corpus.Document)
 	}
-	g, err := synth.New(parts.Library, parts.Places)
+	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
 	if err != nil {
 		b.Fatal(err)
 	}
-	docs, err := g.Documents(1, n, parts.Tagger)
-	if err != nil {
-		b.Fatal(err)
-	}
+	docs := g.Documents(1, n)
 	synthCache.Store(n, docs)
 	return docs
 }

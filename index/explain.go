@@ -68,7 +68,7 @@ func explain(m *search.DocumentMatch, p *corpus.Passage, pq *parsedQuery, origin
 		addMatch(c)
 	}
 	if len(out) == 0 {
-		for _, s := range bigramRuns(m) {
+		for _, s := range bigramRuns(p.Text, pq.bigrams) {
 			if s.end <= len(p.Text) {
 				addMatch(Match{Term: p.Text[s.start:s.end], Kind: MatchChars})
 			}

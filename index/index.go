@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -62,6 +64,7 @@ type Index struct {
 	fingerprint atomic.Pointer[string]
 	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
 	path        string
+	facets      facetTables // facet values by document, per snapshot (facetcount.go)
 }
 
 // fingerprintKey is where the index keeps the fingerprint of what it holds.
@@ -181,20 +184,18 @@ func reuse(dir, fp string, lib *corpus.Library, log *slog.Logger) (bleve.Index, 
 
 // build indexes every passage into a fresh folder, then swaps it in.
 func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error {
+	started := time.Now()
 	tmp, err := os.MkdirTemp(dir, ".building-")
 	if err != nil {
 		return fmt.Errorf("create build folder: %w", err)
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename below
 	path := filepath.Join(tmp, "index")
-	b, err := bleve.New(path, NewMapping())
+	b, err := newBuildIndex(path, NewMapping())
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexPassages(ctx, b, ix.Library().Documents())
-	if err == nil {
-		err = b.SetInternal(fingerprintKey, []byte(ix.Fingerprint()))
-	}
+	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint())
 	if cerr := b.Close(); err == nil {
 		err = cerr
 	}
@@ -214,7 +215,9 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if ix.bleve, err = openExisting(ix.path); err != nil {
 		return fmt.Errorf("open new index: %w", err)
 	}
-	log.Info("index built", "path", ix.path, "passages", n)
+	el := time.Since(started)
+	log.Info("index built", "path", ix.path, "passages", n, "ms", el.Milliseconds(),
+		"passages_per_s", int(float64(n)/max(el.Seconds(), 1e-3)))
 	return nil
 }
 
@@ -260,12 +263,26 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 	}
 	fmt.Fprintf(h, "mapping v%d %s\n", mappingVersion, m)
 	fmt.Fprintf(h, "segmenter %s\n", ix.seg.Fingerprint())
-	for _, d := range lib.Documents() {
-		dg, err := ix.digest(d)
-		if err != nil {
-			return "", err
+	docs := lib.Documents()
+	digests := make([][sha256.Size]byte, len(docs))
+	errs := make([]error, len(docs))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers { // documents digest independently: on all cores
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(docs); i += workers {
+				digests[i], errs[i] = ix.digest(docs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for i, d := range docs {
+		if errs[i] != nil {
+			return "", errs[i]
 		}
-		fmt.Fprintf(h, "%s %x\n", d.ID, dg)
+		fmt.Fprintf(h, "%s %x\n", d.ID, digests[i])
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
@@ -330,7 +347,9 @@ var errIndexLocked = errors.New("索引正被另一个进程使用（例如正�
 // openExisting opens an index folder, failing instead of waiting forever
 // when another process holds it.
 func openExisting(path string) (bleve.Index, error) {
-	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout})
+	// unsafe_batch off: updates to a serving index return once on disk
+	// (a full build turns it on for itself, see newBuildIndex).
+	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout, "unsafe_batch": false})
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)
 	}

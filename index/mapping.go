@@ -35,7 +35,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 5
+const mappingVersion = 6
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -62,7 +62,7 @@ func NewMapping() mapping.IndexMapping {
 	bigrams.Name = FieldTextCJK
 	bigrams.Analyzer = cjk.AnalyzerName
 	bigrams.Store = false
-	bigrams.IncludeTermVectors = true // locations mark and explain character matches
+	bigrams.IncludeTermVectors = false // character matches are marked from the text (bigramRuns)
 	bigrams.IncludeInAll = false
 
 	keywordField := func() *mapping.FieldMapping {
@@ -84,6 +84,9 @@ func NewMapping() mapping.IndexMapping {
 		dm.AddFieldMappingsAt(f, keywordField())
 	}
 	dm.AddFieldMappingsAt(FieldOrder, order)
+	// No field goes into _all; without this bleve still builds the empty
+	// composite field for every passage.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.AddDocumentMapping(passageType, dm)
 	im.DefaultMapping = dm
 	return im

@@ -161,6 +161,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
+	release, err := admit(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	filters, searched := r.Filters, r.Query
 	var applied map[string][]string
 	if r.PlaceIntent {
@@ -210,7 +215,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	case rerank:
 		from, size = 0, rerankWindow
 	}
-	req := bleve.NewSearchRequestOptions(q, size, from, false)
+	fc := &facetCounter{tables: &ix.facets} // counts the facets of every match (facetcount.go)
+	req := bleve.NewSearchRequestOptions(&countingQuery{Query: q, fc: fc}, size, from, false)
 	if byOrder {
 		req.SortBy([]string{FieldDoc, FieldOrder})
 	} else {
@@ -219,14 +225,22 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if text != nil {
 		req.IncludeLocations = true
 	}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-	}
 	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err == nil && fc.table == nil {
+		// Not a scorch snapshot, or its table failed: bleve counts.
+		for _, f := range Facets {
+			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+		res, err = ix.bleve.SearchInContext(ctx, req)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
 	}
-	out := &Result{Total: res.Total, Passages: res.Total, Facets: facetValues(res.Facets),
+	facets := facetValues(res.Facets)
+	if fc.table != nil {
+		facets = fc.values()
+	}
+	out := &Result{Total: res.Total, Passages: res.Total, Facets: facets,
 		Applied: applied, Searched: searched, Named: named, PlacesConflict: ix.PlacesConflict(filters)}
 	if err := ix.disjunctiveFacets(ctx, text, filters, out.Facets); err != nil {
 		return nil, err
@@ -251,7 +265,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	ix.orderFacets(out.Facets)
 	hit := func(h scored) Hit {
-		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match)),
+		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match, h.p.Text, pq.bigrams)),
 			Matched: explain(h.match, h.p, &pq, origins)}
 	}
 	if r.Group == GroupCase {

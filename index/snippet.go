@@ -18,7 +18,7 @@ type span struct{ start, end int }
 // matchSpans collects where the query matched the passage text: words of
 // the segmented field, and runs of at least three characters of the bigram
 // field (a lone bigram such as 企业 is too weak to show as a match).
-func matchSpans(m *search.DocumentMatch) []span {
+func matchSpans(m *search.DocumentMatch, text string, grams []string) []span {
 	if m == nil {
 		return nil
 	}
@@ -28,23 +28,30 @@ func matchSpans(m *search.DocumentMatch) []span {
 			words = append(words, span{int(l.Start), int(l.End)})
 		}
 	}
-	return mergeSpans(append(words, bigramRuns(m)...))
+	return mergeSpans(append(words, bigramRuns(text, grams)...))
 }
 
-// bigramRuns are the runs of matched character bigrams that are at least
-// three characters long.
-func bigramRuns(m *search.DocumentMatch) []span {
-	if m == nil {
+// bigramRuns are the runs of the query's character bigrams in text that
+// are at least three characters long. They are found in the text itself:
+// the bigram field keeps no locations (it only widens recall), and a
+// bigram of the query that occurs in the text is one the field matched.
+func bigramRuns(text string, grams []string) []span {
+	if len(grams) == 0 {
 		return nil
 	}
-	var grams []span
-	for _, locs := range m.Locations[FieldTextCJK] {
-		for _, l := range locs {
-			grams = append(grams, span{int(l.Start), int(l.End)})
+	var found []span
+	for _, g := range grams {
+		for at := 0; at < len(text); {
+			i := strings.Index(text[at:], g)
+			if i < 0 {
+				break
+			}
+			found = append(found, span{at + i, at + i + len(g)})
+			at += i + len(string([]rune(g)[0]))
 		}
 	}
 	var out []span
-	for _, g := range mergeSpans(grams) {
+	for _, g := range mergeSpans(found) {
 		if g.end-g.start >= 9 { // three CJK characters in UTF-8
 			out = append(out, g)
 		}

@@ -31,6 +31,11 @@ func (q *sumQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	if len(q.clauses) == 1 {
+		// The sum of one clause is its score: no disjunction, and no
+		// score breakdown map for every match.
+		return q.clauses[0].Searcher(ctx, r, m, opts)
+	}
 	subs := make([]search.Searcher, 0, len(q.clauses))
 	for _, c := range q.clauses {
 		s, err := c.Searcher(ctx, r, m, opts)

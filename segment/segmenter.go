@@ -204,3 +204,8 @@ func (s *Segmenter) Fingerprint() string { return s.fingerprint }
 
 // DomainWords is the number of domain words loaded on top of gse's dictionary.
 func (s *Segmenter) DomainWords() int { return s.words }
+
+// GeneralDictionary returns the gzip-compressed general dictionary ("word
+// freq pos" lines) the segmenter is built from; package synth draws the
+// vocabulary of its scale corpus from it.
+func GeneralDictionary() []byte { return generalDict }

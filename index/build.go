@@ -1,0 +1,121 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/shanxi-sme/kb/corpus"
+)
+
+// buildBatchSize is the number of passages of one batch of a full build:
+// each batch becomes one segment, so larger batches mean fewer segments
+// to merge, at the cost of the memory of one batch per worker.
+const buildBatchSize = 1000
+
+// newBuildIndex creates an empty index for a full build. Batches return
+// once searchable rather than once on disk (unsafe_batch): the build waits
+// for persistence once, at its end (see indexAll). openExisting turns the
+// setting off again for the updates of a running server.
+func newBuildIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
+	return bleve.NewUsing(path, m, scorch.Name, scorch.Name, map[string]interface{}{"unsafe_batch": true})
+}
+
+// indexAll indexes the passages of docs with one batch per worker in
+// flight, so mapping, analysis and segment building keep every core busy,
+// then records fp and waits until everything is persisted.
+func indexAll(ctx context.Context, b bleve.Index, docs []*corpus.Document, fp string) (int, error) {
+	type item struct {
+		d *corpus.Document
+		p *corpus.Passage
+	}
+	chunks := make(chan []item)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(2, runtime.GOMAXPROCS(0))
+	var (
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		first   error
+	)
+	fail := func(err error) {
+		errOnce.Do(func() { first = err; cancel() })
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chunk := range chunks {
+				batch := b.NewBatch()
+				for _, it := range chunk {
+					if err := batch.Index(it.p.ID, newDocument(it.d, it.p)); err != nil {
+						fail(fmt.Errorf("index passage %s: %w", it.p.ID, err))
+						break
+					}
+				}
+				if ctx.Err() != nil {
+					continue // drain
+				}
+				if err := b.Batch(batch); err != nil {
+					fail(err)
+				}
+			}
+		}()
+	}
+	n := 0
+	chunk := make([]item, 0, buildBatchSize)
+send:
+	for _, d := range docs {
+		for _, p := range d.Passages {
+			chunk = append(chunk, item{d, p})
+			n++
+			if len(chunk) == buildBatchSize {
+				select {
+				case chunks <- chunk:
+				case <-ctx.Done():
+					break send
+				}
+				chunk = make([]item, 0, buildBatchSize)
+			}
+		}
+	}
+	if len(chunk) > 0 && ctx.Err() == nil {
+		select {
+		case chunks <- chunk:
+		case <-ctx.Done():
+		}
+	}
+	close(chunks)
+	wg.Wait()
+	if first != nil {
+		return n, first
+	}
+	if err := ctx.Err(); err != nil {
+		return n, err
+	}
+	// The last batch carries the fingerprint; its persistence implies that
+	// of every earlier segment (the persister writes whole snapshots).
+	done := make(chan error, 1)
+	last := b.NewBatch()
+	last.SetInternal(fingerprintKey, []byte(fp))
+	last.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := b.Batch(last); err != nil {
+		return n, err
+	}
+	select {
+	case err := <-done:
+		return n, err
+	case <-ctx.Done():
+		return n, ctx.Err()
+	}
+}
