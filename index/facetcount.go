@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -135,22 +136,7 @@ func (fc *facetCounter) values() map[string][]FacetValue {
 				}
 			}
 		}
-		slices.SortFunc(vals, func(a, b FacetValue) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			switch {
-			case a.Value < b.Value:
-				return -1
-			case a.Value > b.Value:
-				return 1
-			}
-			return 0
-		})
-		if len(vals) > facetSize {
-			vals = vals[:facetSize]
-		}
-		out[f] = vals
+		out[f] = topFacetValues(vals)
 	}
 	return out
 }
@@ -196,4 +182,19 @@ func (s *countingSearcher) Advance(ctx *search.SearchContext, id index.IndexInte
 	d, err := s.Searcher.Advance(ctx, id)
 	s.fc.count(d)
 	return d, err
+}
+
+// topFacetValues orders facet values as bleve does (count, then value)
+// and keeps the first facetSize.
+func topFacetValues(vals []FacetValue) []FacetValue {
+	slices.SortStableFunc(vals, func(a, b FacetValue) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	if len(vals) > facetSize {
+		vals = vals[:facetSize]
+	}
+	return vals
 }

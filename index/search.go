@@ -444,22 +444,7 @@ func addFacetCounts(facets map[string][]FacetValue, passages []*corpus.Passage) 
 				vals = append(vals, FacetValue{Value: v, Count: 1})
 			}
 		}
-		slices.SortStableFunc(vals, func(a, b FacetValue) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			switch {
-			case a.Value < b.Value:
-				return -1
-			case a.Value > b.Value:
-				return 1
-			}
-			return 0
-		})
-		if len(vals) > facetSize {
-			vals = vals[:facetSize]
-		}
-		facets[field] = vals
+		facets[field] = topFacetValues(vals)
 	}
 }
 
