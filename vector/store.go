@@ -1,6 +1,6 @@
 // Package vector holds dense vectors for semantic retrieval: an exact cosine
-// store persisted beside the search index, and reciprocal rank fusion to
-// merge its ranking with the keyword ranking of bleve.
+// store persisted beside the search index. How its ranking is fused with
+// the keyword ranking is index.Fusion's concern.
 package vector
 
 import (
