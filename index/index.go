@@ -221,35 +221,6 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	return nil
 }
 
-// indexPassages indexes the passages of docs in batches.
-func indexPassages(ctx context.Context, b bleve.Index, docs []*corpus.Document) (int, error) {
-	batch := b.NewBatch()
-	n := 0
-	for _, d := range docs {
-		for _, p := range d.Passages {
-			if err := ctx.Err(); err != nil {
-				return n, err
-			}
-			if err := batch.Index(p.ID, newDocument(d, p)); err != nil {
-				return n, fmt.Errorf("index passage %s: %w", p.ID, err)
-			}
-			n++
-			if batch.Size() >= batchSize {
-				if err := b.Batch(batch); err != nil {
-					return n, err
-				}
-				batch.Reset()
-			}
-		}
-	}
-	if batch.Size() > 0 {
-		if err := b.Batch(batch); err != nil {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
 // fingerprint hashes everything the index is derived from: the mapping, the
 // dictionaries and the documents as they would be indexed (so a change to
 // the corpus, the ontology or the gazetteer shows too). Each document's
