@@ -31,23 +31,28 @@ func (ix *Index) disjunctiveFacets(ctx context.Context, q query.Query, filters m
 				others[f] = v
 			}
 		}
-		fq := q
+		fq := filtered(q, filterQuery(others))
 		if fq == nil {
 			fq = bleve.NewMatchAllQuery()
 		}
-		if f := filterQuery(others); f != nil {
-			bq := bleve.NewBooleanQuery()
-			bq.AddMust(fq)
-			bq.AddFilter(f)
-			fq = bq
-		}
-		req := bleve.NewSearchRequestOptions(fq, 0, 0, false)
-		req.AddFacet(field, bleve.NewFacetRequest(field, facetSize))
+		// Counted from the facet table as the main search counts; no
+		// scores are needed for a count.
+		fc := &facetCounter{tables: &ix.facets}
+		req := bleve.NewSearchRequestOptions(&countingQuery{Query: fq, fc: fc}, 0, 0, false)
+		req.Score = "none"
 		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err == nil && fc.table == nil {
+			req.AddFacet(field, bleve.NewFacetRequest(field, facetSize))
+			res, err = ix.bleve.SearchInContext(ctx, req)
+		}
 		if err != nil {
 			return fmt.Errorf("facet %s: %w", field, err)
 		}
-		facets[field] = facetValues(res.Facets)[field]
+		if fc.table != nil {
+			facets[field] = fc.values()[field]
+		} else {
+			facets[field] = facetValues(res.Facets)[field]
+		}
 	}
 	return nil
 }

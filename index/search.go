@@ -188,21 +188,15 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		named = whole.namedPlaces()
 		if t := whole.textQuery(); t != nil {
 			bq := bleve.NewBooleanQuery()
-			bq.AddMust(bleve.NewMatchAllQuery())
+			bq.AddMust(&unscored{filterQuery(filters)}) // not MatchAll: that scores every passage
 			bq.AddShould(t)
 			bq.SetMinShould(0)
 			text = bq
 		}
 	}
-	q := text
+	q := filtered(text, filterQuery(filters))
 	if q == nil {
 		q = bleve.NewMatchAllQuery()
-	}
-	if f := filterQuery(filters); f != nil {
-		bq := bleve.NewBooleanQuery()
-		bq.AddMust(q)
-		bq.AddFilter(f)
-		q = bq
 	}
 	byOrder := text == nil || r.Sort == SortOrder
 	from, size := (r.Page-1)*r.Size, r.Size
@@ -222,9 +216,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	} else {
 		req.SortBy([]string{"-_score"}) // tie-breaking on fields would read doc values of every match
 	}
-	if text != nil {
-		req.IncludeLocations = true
-	}
+	// No term locations here: decoding them for every match was a third
+	// of a common word's search; the hits shown get them from locate.
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err == nil && fc.table == nil {
 		// Not a scorch snapshot, or its table failed: bleve counts.
@@ -255,7 +248,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if rerank && !byOrder && r.Sort != SortCounty {
 		rr := r
 		rr.Query, rr.Filters = searched, filters
-		ranked, err = ix.hybrid(ctx, rr, q, res, ranked, out, ix.lexicalConfidence(&pq, ranked, origins))
+		confidence := func() (float64, error) {
+			if err := ix.locate(ctx, text, ranked[:min(1, len(ranked))]); err != nil {
+				return 0, err
+			}
+			return ix.lexicalConfidence(&pq, ranked, origins), nil
+		}
+		ranked, err = ix.hybrid(ctx, rr, q, res, ranked, out, confidence)
 		if err != nil {
 			return nil, err
 		}
@@ -275,6 +274,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		out.Total = uint64(len(groups))
 		lo, hi := min((r.Page-1)*r.Size, len(groups)), min(r.Page*r.Size, len(groups))
+		var shown []scored
+		for _, g := range groups[lo:hi] {
+			shown = append(shown, g...)
+		}
+		if err := ix.locate(ctx, text, shown); err != nil {
+			return nil, err
+		}
 		for _, g := range groups[lo:hi] {
 			h := hit(g[0])
 			for _, o := range g[1:] {
@@ -289,6 +295,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		lo, hi := min((r.Page-1)*r.Size, len(ranked)), min(r.Page*r.Size, len(ranked))
 		ranked = ranked[lo:hi]
 	}
+	if err := ix.locate(ctx, text, ranked); err != nil {
+		return nil, err
+	}
 	for _, h := range ranked {
 		out.Hits = append(out.Hits, hit(h))
 	}
@@ -301,6 +310,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 		out.WeakTotal = total
+		if err := ix.locate(ctx, strict, weak); err != nil {
+			return nil, err
+		}
 		for _, h := range weak {
 			wh := hit(h)
 			wh.Weak = true
@@ -315,14 +327,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 // strong part, best first, from offset from, and how many there are.
 func (ix *Index) weakMatches(ctx context.Context, full, strong query.Query, filters map[string][]string, from, size int) ([]scored, uint64, error) {
 	bq := bleve.NewBooleanQuery()
-	bq.AddMust(full)
+	bq.AddMust(filtered(full, filterQuery(filters)))
 	bq.AddMustNot(strong)
-	if f := filterQuery(filters); f != nil {
-		bq.AddFilter(f)
-	}
 	req := bleve.NewSearchRequestOptions(bq, size, from, false)
 	req.SortBy([]string{"-_score"})
-	req.IncludeLocations = true
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("weak matches: %w", err)
@@ -334,11 +342,15 @@ func (ix *Index) weakMatches(ctx context.Context, full, strong query.Query, filt
 // fusion's floor, and counts the candidates only the vectors found in the
 // totals and facets of out. q is the lexical query with its filters; res
 // its result.
-func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *bleve.SearchResult, ranked []scored, out *Result, confidence float64) ([]scored, error) {
+func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *bleve.SearchResult, ranked []scored, out *Result, lexicalConfidence func() (float64, error)) ([]scored, error) {
 	f := ix.Fusion()
 	if r.SemanticRatio != nil {
 		f.Ratio = *r.SemanticRatio
-	} else {
+	} else if f.Ratio > 0 && ix.dense.Load() != nil {
+		confidence, err := lexicalConfidence()
+		if err != nil {
+			return nil, err
+		}
 		// The server's default weight is a ceiling: the vectors get it in
 		// full where the keywords found little of the query, and none
 		// where the best passage holds every telling word of it (a
@@ -394,12 +406,8 @@ func (ix *Index) lexicalAmong(ctx context.Context, q query.Query, dense []vector
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	bq := bleve.NewBooleanQuery()
-	bq.AddMust(q)
-	bq.AddFilter(bleve.NewDocIDQuery(ids))
-	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, false)
+	req := bleve.NewSearchRequestOptions(filtered(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.SortBy([]string{"-_score"})
-	req.IncludeLocations = true
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("keyword matches among %d dense candidates: %w", len(ids), err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"html"
+	"math"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -244,5 +246,34 @@ func TestExplainScores(t *testing.T) {
 	}
 	if _, err := shared.ExplainScores(ctx, index.Request{Query: "", Size: 2}); err == nil {
 		t.Error("empty query explained")
+	}
+}
+
+// A filter only removes passages: each passage it keeps has the score,
+// snippet and explanation it has without the filter, and the filtered
+// total is the unfiltered facet count of the value.
+func TestFilterKeepsScores(t *testing.T) {
+	for _, q := range []string{"企业", "小升规 奖励", "人才引进"} {
+		all := search(t, q, nil, 100)
+		byID := map[string]index.Hit{}
+		for _, h := range all.Hits {
+			byID[h.Passage.ID] = h
+		}
+		for _, v := range all.Facets[index.FieldCounty][:min(3, len(all.Facets[index.FieldCounty]))] {
+			res := search(t, q, map[string][]string{index.FieldCounty: {v.Value}}, 100)
+			if int(res.Total) != v.Count {
+				t.Errorf("%s in %s: total %d, facet count %d", q, v.Value, res.Total, v.Count)
+			}
+			for _, h := range res.Hits {
+				u, ok := byID[h.Passage.ID]
+				if !ok {
+					continue // beyond the unfiltered page
+				}
+				if math.Abs(u.Score-h.Score) > 1e-9 || u.Snippet != h.Snippet || !reflect.DeepEqual(u.Matched, h.Matched) {
+					t.Errorf("%s in %s: %s scores %.6f %q %v filtered, %.6f %q %v not",
+						q, v.Value, h.Passage.ID, h.Score, h.Snippet, h.Matched, u.Score, u.Snippet, u.Matched)
+				}
+			}
+		}
 	}
 }
