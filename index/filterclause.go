@@ -16,15 +16,26 @@ import (
 // county still walked the 70,000 passages that say 企业. A conjunction
 // leaps from one filtered passage to the next, and a clause of weight 0
 // leaves the scores and their normalisation as they were.
+//
+// The conjunction goes inside the required part of a boolean query, not
+// around the boolean: bleve's boolean searcher, when a conjunction
+// advances it to a document, can miss the optional clauses that match
+// there (seen as scores without the title and theme lifts, depending on
+// clause order), while it reads them right when it is stepped through.
 
-// filtered returns q restricted to filter f (nil: q itself; nil q: all
-// passages, as MatchAll).
+// filtered returns q restricted to filter f (nil f: q itself; nil q: the
+// passages f selects).
 func filtered(q, f query.Query) query.Query {
-	if f == nil {
+	switch {
+	case f == nil:
 		return q
-	}
-	if q == nil {
+	case q == nil:
 		return f
+	}
+	if bq, ok := q.(*query.BooleanQuery); ok && bq.Must != nil {
+		nb := *bq
+		nb.Must = bleve.NewConjunctionQuery(bq.Must, &unscored{f})
+		return &nb
 	}
 	return bleve.NewConjunctionQuery(q, &unscored{f})
 }
