@@ -46,7 +46,7 @@ func embedCheckCmd(ctx context.Context, args []string, stdout, stderr io.Writer,
 	if err := ix.SetFusion(fusion.Fusion); err != nil {
 		return fmt.Errorf("apply fusion settings: %w", err)
 	}
-	report, err := embedcheck.Run(ctx, ix, fusion.Ratio)
+	report, err := embedcheck.Run(ctx, ix)
 	if err != nil {
 		return fmt.Errorf("embed-check: %w", err)
 	}

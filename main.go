@@ -35,7 +35,7 @@ const usage = `用法：
                                                       为草稿逐段关联知识库中的案例
   kb backup --out 备份.tar.gz [--data ./data]         备份原件、解析结果与上传任务（服务运行时也可备份）
   kb restore 备份.tar.gz [--data ./data] [--force]    从备份恢复；下次启动时重建索引
-  kb embed-check --embed-url 地址 --embed-model 模型 [--semantic-ratio 0.3] [--data ./data]
+  kb embed-check --embed-url 地址 --embed-model 模型 [--semantic-ratio 0.45] [--data ./data]
                                                       用内置问题检查向量模型对检索是否有帮助
   kb load [--url http://127.0.0.1:8080] [--concurrency 8] [--duration 30s] [--requests 100000]
                                                       对本机运行的服务做压力测试

@@ -47,17 +47,18 @@ func openWith(t *testing.T, m func(*kbase.Parts) standin.Model) *index.Index {
 
 func bigram(*kbase.Parts) standin.Model { return standin.Bigram(256) }
 
-func concept(p *kbase.Parts) standin.Model {
-	var texts []string
-	for _, ps := range p.Library.Passages() {
-		texts = append(texts, ps.Text)
-	}
-	return standin.Concept(p.Concepts, texts)
-}
+func concept(p *kbase.Parts) standin.Model { return standin.ConceptOf(p) }
+
+func semantic(p *kbase.Parts) standin.Model { return standin.SemanticOf(p) }
+
+// bigramCone is the weak model on a real model's similarity scale: its
+// noise clears the absolute floor, so only the fusion's weights keep it
+// from reshuffling the ranking.
+func bigramCone(*kbase.Parts) standin.Model { return standin.WithCommon(standin.Bigram(256), 0.5) }
 
 func TestUnrelatedQueryFindsNothing(t *testing.T) {
 	ctx := context.Background()
-	for name, m := range map[string]func(*kbase.Parts) standin.Model{"bigram": bigram, "concept": concept} {
+	for name, m := range map[string]func(*kbase.Parts) standin.Model{"bigram": bigram, "concept": concept, "semantic": semantic} {
 		t.Run(name, func(t *testing.T) {
 			ix := openWith(t, m)
 			zero := 0.0
@@ -136,22 +137,30 @@ func TestFacetsCountRealCandidates(t *testing.T) {
 	}
 }
 
+// At the default weight, weak models (hashed bigrams, below and above the
+// absolute floor) cost the built-in questions at most 0.01 nDCG@10, and
+// models that know something the keywords do not (the thesaurus concepts;
+// co-occurrence learnt from the corpus) raise it. The weights were chosen
+// on evaluate.py's dev queries (README), not on these questions.
 func TestModelEffectAtDefaultRatio(t *testing.T) {
 	ctx := context.Background()
-	weak, err := embedcheck.Run(ctx, openWith(t, bigram), index.DefaultSemanticRatio)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("bigram:\n%s", weak)
-	if weak.Hybrid.NDCG < weak.Keyword.NDCG-0.01 {
-		t.Errorf("a weak model lowers nDCG@10 from %.3f to %.3f", weak.Keyword.NDCG, weak.Hybrid.NDCG)
-	}
-	good, err := embedcheck.Run(ctx, openWith(t, concept), index.DefaultSemanticRatio)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("concept:\n%s", good)
-	if good.Hybrid.NDCG <= good.Keyword.NDCG {
-		t.Errorf("a good model does not raise nDCG@10: %.3f → %.3f", good.Keyword.NDCG, good.Hybrid.NDCG)
+	for _, tc := range []struct {
+		name string
+		m    func(*kbase.Parts) standin.Model
+		good bool
+	}{{"bigram", bigram, false}, {"bigram-cone", bigramCone, false}, {"concept", concept, true}, {"semantic", semantic, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := embedcheck.Run(ctx, openWith(t, tc.m))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%s:\n%s", tc.name, r)
+			if r.Hybrid.NDCG < r.Keyword.NDCG-0.01 {
+				t.Errorf("nDCG@10 falls from %.3f to %.3f", r.Keyword.NDCG, r.Hybrid.NDCG)
+			}
+			if tc.good && r.Effect() != 1 {
+				t.Errorf("a good model does not raise nDCG@10 by more than %.2f: %.3f → %.3f", embedcheck.Margin, r.Keyword.NDCG, r.Hybrid.NDCG)
+			}
+		})
 	}
 }

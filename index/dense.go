@@ -14,7 +14,7 @@ import (
 
 // Dense retrieval is optional: with an embedder configured, every passage
 // has a vector and a text query is answered by fusing the lexical ranking
-// with the nearest passages by cosine (reciprocal rank fusion). Vectors
+// with the nearest passages by cosine (Fusion, fusion.go). Vectors
 // live in memory in an exact-cosine store; the embeddings are cached on
 // disk by text hash (embedding.Cached), so a restart or a re-index embeds
 // only new text.
@@ -157,7 +157,7 @@ func passageFacet(p *corpus.Passage, field string) ([]string, bool) {
 // Passages only the vectors found get a scored entry without match
 // locations.
 func fuse(lexical []scored, dense []vector.Result, lib *corpus.Library, f Fusion) []scored {
-	if len(dense) == 0 || f.Ratio <= 0 {
+	if len(dense) == 0 || !f.Active() {
 		return lexical
 	}
 	cands := make([]Candidate, len(lexical))

@@ -346,19 +346,17 @@ func (ix *Index) hybrid(ctx context.Context, r Request, q query.Query, res *blev
 	f := ix.Fusion()
 	if r.SemanticRatio != nil {
 		f.Ratio = *r.SemanticRatio
-	} else if f.Ratio > 0 && ix.dense.Load() != nil {
+	} else if f.Active() && ix.dense.Load() != nil {
 		confidence, err := lexicalConfidence()
 		if err != nil {
 			return nil, err
 		}
-		// The server's default weight is a ceiling: the vectors get it in
-		// full where the keywords found little of the query, and none
-		// where the best passage holds every telling word of it (a
-		// paraphrase is where a model helps; a literal match it can only
-		// reshuffle). An explicit semantic_ratio is taken as it is.
-		f.Ratio *= (1 - confidence) * (1 - confidence)
+		// The server's default weight is a ceiling, lowered where the
+		// keywords found the query (see Fusion.Capped). An explicit
+		// semantic_ratio is taken as it is.
+		f = f.Capped(confidence)
 	}
-	if f.Ratio <= 0 {
+	if !f.Active() {
 		return ranked, nil
 	}
 	dense := ix.denseCandidates(ctx, r.Query, r.Filters, rerankWindow, f)
