@@ -1,12 +1,17 @@
 package index
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/shanxi-sme/kb/segment"
 )
@@ -264,7 +269,23 @@ func phraseQuery(text string, boost float64) query.Query {
 	q.SetField(FieldText)
 	q.Analyzer = segment.QueryAnalyzer
 	q.SetBoost(boost)
-	return q
+	return &wordPhrase{q}
+}
+
+// wordPhrase is a phrase query that searches as a term query when the
+// phrase is one word, as most thesaurus wordings are. bleve builds a
+// phrase searcher even then, which decodes the positions of every match
+// to check a phrase of one; the score is the same either way.
+type wordPhrase struct{ *query.MatchPhraseQuery }
+
+// Searcher implements query.Query.
+func (p *wordPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	if a := m.AnalyzerNamed(p.Analyzer); a != nil {
+		if toks := a.Analyze([]byte(p.MatchPhrase)); len(toks) == 1 {
+			return searcher.NewTermSearcher(ctx, r, string(toks[0].Term), p.FieldVal, p.BoostVal.Value(), opts)
+		}
+	}
+	return p.MatchPhraseQuery.Searcher(ctx, r, m, opts)
 }
 
 // filterQuery ANDs the facets and ORs the values within one facet.

@@ -81,6 +81,8 @@ func (s *sumSearcher) sum(d *search.DocumentMatch) *search.DocumentMatch {
 		sum *= math.Pow(float64(len(d.ScoreBreakdown)), s.gain)
 	}
 	d.Score = sum
-	d.ScoreBreakdown = nil // pooled matches must not carry it to the next document
+	// Emptied, not dropped: a pooled match must not carry the breakdown to
+	// its next document, and keeping the map saves allocating one per match.
+	clear(d.ScoreBreakdown)
 	return d
 }
