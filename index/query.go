@@ -204,13 +204,18 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 		return nil
 	}
 	bq := bleve.NewBooleanQuery()
-	if len(must) > 0 {
+	// A lone required clause is set as it is: AddMust wraps even one in a
+	// conjunction, whose searcher then passes every match through.
+	switch {
+	case len(must) > 1:
 		bq.AddMust(must...)
-		if len(core) > 0 {
-			bq.AddShould(core...)
-		}
-	} else {
-		bq.AddMust(&sumQuery{clauses: core})
+	case len(must) == 1:
+		bq.Must = must[0]
+	default:
+		bq.Must = &sumQuery{clauses: core}
+	}
+	if len(must) > 0 && len(core) > 0 {
+		bq.AddShould(core...)
 	}
 	if len(lift) > 0 {
 		bq.AddShould(lift...)
