@@ -16,8 +16,11 @@ import (
 // sent as they are when their length is known in advance.
 const minCompress = 512
 
+// Answers are compressed at gzip's fastest level: at the default level
+// compressing a search answer cost a tenth of the server's time under
+// load (a profile at 10⁵ passages), for answers about 10% smaller.
 var gzipPool = sync.Pool{New: func() any {
-	w, _ := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression)
+	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return w
 }}
 

@@ -226,6 +226,37 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	return bq
 }
 
+// locateQuery matches what the clauses of buildQuery(withLoose) that
+// search the segmented text match: the words, their pieces, the thesaurus
+// wordings and the phrases. Only that field's locations are read (for
+// snippets and explanations), so locating a page of hits needs none of
+// the other clauses (bigrams, title, tags); nil when there are none.
+func (pq parsedQuery) locateQuery(withLoose bool) query.Query {
+	var qs []query.Query
+	for _, p := range pq.phrases {
+		qs = append(qs, phraseQuery(p, 1))
+	}
+	words := append([]string(nil), pq.scoring()...)
+	for _, s := range pq.subs {
+		if withLoose || !pq.loose[s] {
+			words = append(words, s)
+		}
+	}
+	if len(words) > 0 {
+		qs = append(qs, matchQuery(FieldText, strings.Join(words, " "), segment.QueryAnalyzer, 1))
+	}
+	if len(pq.terms) > 1 && hasHan(pq.free) {
+		qs = append(qs, phraseQuery(pq.free, 1))
+	}
+	for _, e := range pq.expansions {
+		qs = append(qs, phraseQuery(e.term, 1))
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
 // appendAlternatives adds queries that are alternatives to one another
 // (the wordings of a concept) as one clause that scores the sum of the
 // alternatives that match (see sumQuery).

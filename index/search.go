@@ -179,6 +179,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	ix.pruneCommon(ctx, &pq)
 	text := pq.textQuery()
 	strict := pq.strictQuery() // nil: every match of text is strong
+	// Where the query matched the text of the hits shown (see locate).
+	locText, locWeak := pq.locateQuery(strict == nil), pq.locateQuery(true)
 	if strict != nil {
 		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
 	}
@@ -186,10 +188,21 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		// Only places: list their passages, those that name them first.
 		whole := ix.parseQuery(r.Query)
 		named = whole.namedPlaces()
-		if t := whole.textQuery(); t != nil {
+		locText = whole.locateQuery(true)
+		if t, ok := whole.textQuery().(*query.BooleanQuery); ok {
+			// The places' passages (not MatchAll: that scores every
+			// passage), scored by the parts of the query they match. The
+			// parts are lifted out of t, not t itself made optional:
+			// bleve's boolean searcher, advanced to a passage, skips the
+			// match its optional clauses stand on, so a boolean inside
+			// another's optional clause loses scores depending on the
+			// order of the index.
 			bq := bleve.NewBooleanQuery()
-			bq.AddMust(&unscored{filterQuery(filters)}) // not MatchAll: that scores every passage
-			bq.AddShould(t)
+			bq.Must = &unscored{filterQuery(filters)}
+			bq.AddShould(t.Must)
+			if t.Should != nil {
+				bq.AddShould(t.Should)
+			}
 			bq.SetMinShould(0)
 			text = bq
 		}
@@ -249,7 +262,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		rr := r
 		rr.Query, rr.Filters = searched, filters
 		confidence := func() (float64, error) {
-			if err := ix.locate(ctx, text, ranked[:min(1, len(ranked))]); err != nil {
+			if err := ix.locate(ctx, locText, ranked[:min(1, len(ranked))]); err != nil {
 				return 0, err
 			}
 			return ix.lexicalConfidence(&pq, ranked, origins), nil
@@ -278,7 +291,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		for _, g := range groups[lo:hi] {
 			shown = append(shown, g...)
 		}
-		if err := ix.locate(ctx, text, shown); err != nil {
+		if err := ix.locate(ctx, locText, shown); err != nil {
 			return nil, err
 		}
 		for _, g := range groups[lo:hi] {
@@ -295,7 +308,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		lo, hi := min((r.Page-1)*r.Size, len(ranked)), min(r.Page*r.Size, len(ranked))
 		ranked = ranked[lo:hi]
 	}
-	if err := ix.locate(ctx, text, ranked); err != nil {
+	if err := ix.locate(ctx, locText, ranked); err != nil {
 		return nil, err
 	}
 	for _, h := range ranked {
@@ -310,7 +323,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 		out.WeakTotal = total
-		if err := ix.locate(ctx, strict, weak); err != nil {
+		if err := ix.locate(ctx, locWeak, weak); err != nil {
 			return nil, err
 		}
 		for _, h := range weak {
