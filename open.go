@@ -30,7 +30,12 @@ var loaded struct {
 
 // loadParts loads the dictionaries with the vocabulary files of the data
 // folder's vocab folder (kbase.VocabDir; none for ""), once per process.
-func loadParts(dataDir string) (*kbase.Parts, error) {
+func loadParts(dataDir string) (*kbase.Parts, error) { return loadPartsAlongside(dataDir, nil) }
+
+// loadPartsAlongside is loadParts that runs alongside (when not nil) with
+// the vocabularies while the dictionaries load (kbase.LoadVocabAlongside),
+// or after, when they were loaded before.
+func loadPartsAlongside(dataDir string, alongside func(*kbase.Parts)) (*kbase.Parts, error) {
 	dir := ""
 	if dataDir != "" {
 		dir = filepath.Join(dataDir, kbase.VocabDir)
@@ -42,10 +47,14 @@ func loadParts(dataDir string) (*kbase.Parts, error) {
 	defer loaded.Unlock()
 	if !loaded.done {
 		loaded.done, loaded.dir = true, dir
-		loaded.parts, loaded.err = kbase.LoadVocab(dir)
+		loaded.parts, loaded.err = kbase.LoadVocabAlongside(dir, alongside)
+		return loaded.parts, loaded.err
 	}
 	if loaded.err == nil && loaded.dir != dir {
 		return nil, fmt.Errorf("本进程已按词表目录 %q 加载了词典，不能再按 %q 加载；请分别运行", loaded.dir, dir)
+	}
+	if loaded.err == nil && alongside != nil {
+		alongside(loaded.parts)
 	}
 	return loaded.parts, loaded.err
 }
@@ -64,20 +73,32 @@ func openKBSeed(ctx context.Context, dataDir string, log *slog.Logger, emb embed
 	if err := checkDataDir(dataDir); err != nil {
 		return nil, err
 	}
-	parts, err := loadParts(dataDir)
+	// A synthetic corpus needs only the vocabularies: it is generated
+	// while the dictionaries load.
+	var (
+		extra    []*corpus.Document
+		synthErr error
+		generate func(*kbase.Parts)
+	)
+	if len(synthPassages) > 0 && synthPassages[0] > 0 {
+		generate = func(p *kbase.Parts) {
+			g, err := synth.New(synth.Sources{Places: p.Places, Themes: p.Themes, Concepts: p.Concepts})
+			if err != nil {
+				synthErr = err
+				return
+			}
+			extra = g.Documents(seed, synthPassages[0])
+			log.Info("synthetic corpus generated", "documents", len(extra), "ms", time.Since(start).Milliseconds())
+		}
+	}
+	parts, err := loadPartsAlongside(dataDir, generate)
 	if err != nil {
 		return nil, err
 	}
-	log.Info("dictionaries loaded", "domain_words", parts.Segmenter.DomainWords(), "ms", time.Since(start).Milliseconds())
-	var extra []*corpus.Document
-	if len(synthPassages) > 0 && synthPassages[0] > 0 {
-		g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
-		if err != nil {
-			return nil, err
-		}
-		extra = g.Documents(seed, synthPassages[0])
-		log.Info("synthetic corpus generated", "documents", len(extra), "ms", time.Since(start).Milliseconds())
+	if synthErr != nil {
+		return nil, synthErr
 	}
+	log.Info("dictionaries loaded", "domain_words", parts.Segmenter.DomainWords(), "ms", time.Since(start).Milliseconds())
 	kb, err := parts.Open(ctx, dataDir, log, emb, extra...)
 	if err != nil {
 		return nil, err

@@ -38,7 +38,15 @@ const (
 // LoadVocab loads the parts with the vocabulary files found in dir
 // replacing the embedded ones ("" or a missing folder: all embedded). A
 // malformed file is an error naming the file and the line.
-func LoadVocab(dir string) (*Parts, error) {
+func LoadVocab(dir string) (*Parts, error) { return LoadVocabAlongside(dir, nil) }
+
+// LoadVocabAlongside is LoadVocab that runs alongside, when not nil, while
+// the segmenter's dictionary loads (the slow half of loading): it gets
+// the parts without segmenter and term specificity, and LoadVocabAlongside
+// returns once it has returned too. A caller starts work that needs only
+// the vocabularies there (generating a synthetic corpus), so that a
+// restart takes the longer of the two, not their sum.
+func LoadVocabAlongside(dir string, alongside func(*Parts)) (*Parts, error) {
 	read := func(name string) (string, bool, error) {
 		if dir == "" {
 			return "", false, nil
@@ -95,6 +103,15 @@ func LoadVocab(dir string) (*Parts, error) {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
 	p.Library = corpus.NewLibrary(docs)
+	if alongside != nil {
+		vocab := *p // a copy: the fields set below are not its
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			alongside(&vocab)
+		}()
+		defer func() { <-done }()
+	}
 	opts := segment.Options{Words: append(append(p.Places.Terms(), p.Themes.Terms()...), p.Concepts.Terms()...)}
 	if s, ok, err := read(VocabDomain); err != nil {
 		return nil, err
