@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/zlib"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -205,6 +206,40 @@ func TextDocx(n int) []byte {
 		d.WriteString("<w:p><w:r><w:t>" + para.String() + "</w:t></w:r></w:p>")
 		return text < n
 	})
+}
+
+// MediaDocx is a .docx of about size bytes that is mostly a picture (an
+// incompressible word/media entry, as photos or scanned pages pasted into
+// Word are) after the given paragraphs: the common way a real .docx
+// reaches tens of megabytes.
+func MediaDocx(size int, paragraphs []string) []byte {
+	i := 0
+	body := docx(func(d *docxBody) bool {
+		if i < len(paragraphs) {
+			var esc strings.Builder
+			_ = xml.EscapeText(&esc, []byte(paragraphs[i]))
+			d.WriteString("<w:p><w:r><w:t>" + esc.String() + "</w:t></w:r></w:p>")
+			i++
+		}
+		return i < len(paragraphs)
+	})
+	zr, _ := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		_ = zw.Copy(f)
+	}
+	w, _ := zw.CreateHeader(&zip.FileHeader{Name: "word/media/image1.png", Method: zip.Store})
+	rng := rand.New(rand.NewPCG(3, 3))
+	chunk := make([]byte, 1<<16)
+	for left := size - len(body); left > 0; left -= len(chunk) {
+		for i := range chunk {
+			chunk[i] = byte(rng.Uint32())
+		}
+		_, _ = w.Write(chunk[:min(left, len(chunk))])
+	}
+	_ = zw.Close()
+	return out.Bytes()
 }
 
 // ManyParagraphsDocx is a small .docx whose document.xml unpacks to about
