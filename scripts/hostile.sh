@@ -12,7 +12,7 @@
 #   3. the other hostile PDFs (zip bomb, allocation bombs, deep, wide and
 #      nested trees) at /api/link, one by one;
 #   4. a 45 MB .docx of text and a 45 MB .docx that is mostly a picture,
-#      uploaded one at a time, with the task's result.
+#      each uploaded to a freshly started server, with the task's result.
 # The peak is reset before each phase (clear_refs), so each is the
 # phase's own. Fails when an answer is a 5xx other than 503, the server
 # dies, or phase 1 or 2 peaks at 1 GB or more.
@@ -39,14 +39,25 @@ nice go build -o "$work/kb" .
 nice go run ./scripts/hostile -out "$work/files" -parse 8
 F="$work/files"
 
-nice "$work/kb" serve --addr "127.0.0.1:$PORT" --data "$work/data" --admin-token "$TOKEN" --log-level warn 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 1 1200); do
-  if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$pid" 2>/dev/null; then echo "服务启动失败；日志：" >&2; tail -20 "$work/serve.log" >&2; exit 1; fi
-  sleep 0.1
-done
-curl -fsS "$BASE/healthz" >/dev/null || { echo "服务未就绪" >&2; exit 1; }
+start_server() {
+  nice "$work/kb" serve --addr "127.0.0.1:$PORT" --data "$work/data" --admin-token "$TOKEN" --log-level warn 2>>"$work/serve.log" &
+  pid=$!
+  for _ in $(seq 1 1200); do
+    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then echo "服务启动失败；日志：" >&2; tail -20 "$work/serve.log" >&2; exit 1; fi
+    sleep 0.1
+  done
+  echo "服务未就绪" >&2
+  exit 1
+}
+# A fresh process, so that a phase's peak is not memory the runtime kept
+# from the phases before.
+restart_server() {
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  start_server
+}
+start_server
 
 mb() { awk -v k="$1:" '$1 == k {print int($2 / 1024)}' "/proc/$pid/status"; }
 reset_peak() { echo 5 >"/proc/$pid/clear_refs"; }
@@ -151,8 +162,10 @@ for f in bomb-1g predictor-columns xref-subsection xref-size xref-width deep-tre
 done
 phase_peak "其他恶意 PDF"
 
-echo "== 4. 45 MB 的 .docx，逐个上传并等待收录结果"
+echo "== 4. 45 MB 的 .docx，各在新启动的服务上上传并等待收录结果"
 for f in large-text-45m large-media-45m; do
+  restart_server
+  printf '   新启动的服务：常驻内存 %d MB\n' "$(mb VmRSS)"
   reset_peak
   before=$(last_task)
   upload "$F/$f.docx" "$work/d"
