@@ -1,6 +1,12 @@
 # 构建：docker build -t kb .
 # 运行：docker run -p 8080:8080 -v kb-data:/data kb
-FROM golang:1.26-bookworm AS build
+# 基础镜像按摘要（digest，多架构索引）固定：标签会被移到新的镜像上，摘要不会，
+# 所以日后重新构建得到的仍是同样的基础层。标签留在摘要旁供人阅读。
+# 更新时两者一起改，先查当前摘要：
+#   docker buildx imagetools inspect golang:1.26-bookworm
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot
+# 取输出中 “Digest:” 一行（索引的摘要，不是某个平台的）。
+FROM golang:1.26-bookworm@sha256:9fdc884aacc3bec89b20ffc69f4bb369c78210e3e4f600387b5128b12c199f81 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -9,7 +15,7 @@ COPY . .
 ARG VERSION=""
 RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=${VERSION}" -o /out/kb . && mkdir -p /out/data
 
-FROM gcr.io/distroless/static-debian12:nonroot
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:afa5c872c891853ca7fcf1f12c3edb23f7eeef36189728842dd51042ff57f7ab
 COPY --from=build /out/kb /kb
 # 数据目录（索引）归非 root 用户所有，挂载为卷。
 COPY --from=build --chown=65532:65532 /out/data /data

@@ -57,7 +57,10 @@ func linkCmd(ctx context.Context, args []string, stdout, stderr io.Writer, log *
 	if err != nil {
 		return err
 	}
-	text, err := ingest.PlainText(filepath.Base(file), raw)
+	// Ctrl-C stops a long parse too; a hostile file stops at the deadline.
+	pctx, cancel := context.WithTimeout(ctx, ingest.DefaultTimeout)
+	text, err := ingest.PlainTextContext(pctx, filepath.Base(file), raw)
+	cancel()
 	if err != nil {
 		return err
 	}

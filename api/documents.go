@@ -245,7 +245,7 @@ func uploadStatus(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case kbase.CodeUnsupported:
 		return http.StatusUnsupportedMediaType
-	case kbase.CodeUnreadable:
+	case kbase.CodeUnreadable, kbase.CodeTimeout:
 		return http.StatusUnprocessableEntity
 	}
 	return http.StatusInternalServerError

@@ -35,6 +35,7 @@ const (
 	CodeHeaderTooLarge   = "header_too_large"   // the request headers are over the limit
 	CodeUnsupported      = "unsupported_format" // a content type or file format we do not read
 	CodeUnreadable       = "unreadable_file"    // encrypted, scanned, empty or corrupt file
+	CodeParseTimeout     = "parse_timeout"      // a file too complex to read in the time allowed
 	CodeRateLimited      = "rate_limited"       // the client is over its request rate
 	CodeIndexNotReady    = "index_not_ready"    // the server is still starting
 	CodeOverloaded       = "overloaded"         // too many heavy requests at once; retry later

@@ -2,23 +2,31 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/shanxi-sme/kb/ingest"
+	"github.com/shanxi-sme/kb/kbase"
 	"github.com/shanxi-sme/kb/relate"
 )
 
-// Limits of a link request: the draft's characters, and an uploaded draft file.
+// Limits of a link request: the draft's characters, an uploaded draft
+// file, and the time its parsing may take. A draft of any honest size is
+// read in well under a second; the parse gets a share of the request's
+// time (15 s by default) so that a file too complex to read in it is told
+// apart from a link that ran out of time: 422 parse_timeout, not 504.
 const (
-	maxLinkText = 200_000
-	maxLinkFile = 20 << 20
+	maxLinkText      = 200_000
+	maxLinkFile      = 20 << 20
+	linkParseTimeout = 10 * time.Second
 )
 
 type linkRequest struct {
@@ -160,9 +168,14 @@ func (s *Server) readLinkFile(c *gin.Context) (string, bool) {
 		fail(c, http.StatusRequestEntityTooLarge, "文件过大（上限 %d MB）", maxLinkFile>>20)
 		return "", false
 	}
-	text, err := ingest.PlainText(fh.Filename, raw)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), linkParseTimeout)
+	defer cancel()
+	text, err := ingest.PlainTextContext(ctx, fh.Filename, raw)
 	if err != nil {
-		fail(c, uploadStatus(err), "%s", err)
+		if errors.Is(err, ingest.ErrTimeout) {
+			s.log.Info("draft file not read in time", "file", fh.Filename, "size", len(raw), "err", err)
+		}
+		failCode(c, uploadStatus(err), kbase.ErrorCode(err), "%s", err)
 		return "", false
 	}
 	if utf8.RuneCountInString(text) > maxLinkText {

@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -26,12 +27,23 @@ const (
 	maxDocxEntries   = 10000
 	maxDocxXMLDepth  = 256
 	maxDocxStyleHops = 16
+	// maxDocxStyles bounds styles.xml, which is decoded whole into
+	// structs (real ones: tens to hundreds of kilobytes). A larger one is
+	// not read: the text is, without heading levels from styles.
+	maxDocxStyles = 4 << 20
+	// maxDocText bounds the text of a .docx or .odt: no more than a .txt
+	// may hold. The XML around it may be twice as large and is streamed,
+	// never held whole.
+	maxDocText = MaxFileSize
 )
+
+var errDocText = fmt.Errorf("%w：文档的文字超过 %d MiB", ErrTooLarge, maxDocText>>20)
 
 var reHeadingStyle = regexp.MustCompile(`(?i)^(?:heading|标题)\s*([1-9])$`)
 
-// docxBlocks reads the paragraphs, headings and tables of a .docx.
-func docxBlocks(raw []byte) ([]Block, error) {
+// docxBlocks reads the paragraphs, headings and tables of a .docx,
+// streaming word/document.xml; it stops when ctx ends.
+func docxBlocks(ctx context.Context, raw []byte) ([]Block, error) {
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
 		return nil, fmt.Errorf("%w：不是有效的 .docx 文件（zip 结构损坏：%v）", ErrCorrupt, err)
@@ -48,19 +60,26 @@ func docxBlocks(raw []byte) ([]Block, error) {
 		return nil, notWordError(files)
 	}
 	styles := map[string]int{}
-	if f := files["word/styles.xml"]; f != nil {
+	if f := files["word/styles.xml"]; f != nil && f.UncompressedSize64 <= maxDocxStyles {
 		data, err := readZipEntry(f)
 		if err != nil {
 			return nil, err
 		}
 		styles = headingStyles(data)
 	}
-	data, err := readZipEntry(doc)
+	zs, err := openZipEntry(ctx, doc)
 	if err != nil {
 		return nil, err
 	}
+	defer zs.Close()
 	r := &docxReader{styles: styles}
-	if err := r.read(data); err != nil {
+	if err := r.read(zs); err != nil {
+		if zs.err != nil { // the stream failed, not the XML
+			return nil, zs.err
+		}
+		if errors.Is(err, ErrTooLarge) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w：word/document.xml 无法解析（%v）", ErrCorrupt, err)
 	}
 	return r.out, nil
@@ -108,6 +127,54 @@ func readZipEntry(f *zip.File) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// zipStream reads a zip entry as a stream: never more than it declared
+// (archive/zip stops an entry that inflates past its declared size, and
+// the limit catches one that declared nothing), and not after ctx ends.
+// err is the first failure in the user's terms, set when reading failed
+// rather than what was read.
+type zipStream struct {
+	ctx   context.Context
+	rc    io.ReadCloser
+	name  string
+	n     int64
+	limit int64
+	err   error
+}
+
+func openZipEntry(ctx context.Context, f *zip.File) (*zipStream, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w：无法读取 %s（%v）", ErrCorrupt, f.Name, err)
+	}
+	return &zipStream{ctx: ctx, rc: rc, name: f.Name, limit: int64(min(f.UncompressedSize64, MaxDocxUncompressed))}, nil
+}
+
+func (z *zipStream) Read(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	if err := stopped(z.ctx); err != nil {
+		z.err = err
+		return 0, err
+	}
+	n, err := z.rc.Read(p)
+	z.n += int64(n)
+	switch {
+	case z.n > z.limit:
+		z.err = fmt.Errorf("%w：%s 解压后比声明的大（疑似压缩炸弹）", ErrCorrupt, z.name)
+	case errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum):
+		z.err = fmt.Errorf("%w：%s 解压出错（文件损坏或疑似压缩炸弹）", ErrCorrupt, z.name)
+	case err != nil && !errors.Is(err, io.EOF):
+		z.err = fmt.Errorf("%w：无法读取 %s（%v）", ErrCorrupt, z.name, err)
+	}
+	if z.err != nil {
+		return n, z.err
+	}
+	return n, err
+}
+
+func (z *zipStream) Close() error { return z.rc.Close() }
 
 // notWordError says what a zip without word/document.xml is instead.
 func notWordError(files map[string]*zip.File) error {
@@ -188,6 +255,7 @@ type val struct {
 type docxReader struct {
 	styles map[string]int
 	out    []Block
+	text   int      // bytes of text read, bounded by maxDocText
 	names  []string // the open elements
 	paras  []*docxPara
 	tableStack
@@ -204,8 +272,8 @@ type docxPara struct {
 // instructions (the TOC's "TOC \o"), and the fallback copy of drawings.
 var docxSkip = map[string]bool{"del": true, "delText": true, "instrText": true, "Fallback": true, "moveFrom": true}
 
-func (r *docxReader) read(data []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(data))
+func (r *docxReader) read(src io.Reader) error {
+	d := xml.NewDecoder(src)
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -228,6 +296,9 @@ func (r *docxReader) read(data []byte) error {
 			r.end(t.Name.Local)
 		case xml.CharData:
 			if r.skip == 0 && r.parent() == "t" && len(r.paras) > 0 {
+				if r.text += len(t); r.text > maxDocText {
+					return errDocText
+				}
 				r.paras[len(r.paras)-1].text.Write(t)
 			}
 		}

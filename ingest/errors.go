@@ -1,6 +1,9 @@
 package ingest
 
-import "errors"
+import (
+	"context"
+	"errors"
+)
 
 // Sentinel errors of ParseFile. Their text is shown to the people who
 // upload files, so it is Chinese and says what is wrong with the file;
@@ -14,7 +17,41 @@ var (
 	ErrNoText      = errors.New("没有可读取的文字")
 	ErrNotText     = errors.New("不是文本文件")
 	ErrCorrupt     = errors.New("文件已损坏或内容与格式不符")
+	// ErrTimeout: the file was not read by the deadline of the caller's
+	// context. Reading a document of any honest size takes seconds, so a
+	// file that takes longer is too complex (or built to be); the error
+	// also wraps context.DeadlineExceeded.
+	ErrTimeout = errors.New("文件过于复杂，未能在限定时间内读完")
 )
+
+// stopError is the error of a read whose context ended: it wraps the
+// context's error (context.DeadlineExceeded or context.Canceled) and, for
+// a deadline, ErrTimeout, while its text is written for the user.
+type stopError struct {
+	ctxErr error
+}
+
+// stopped returns the error of a read stopped by ctx, nil while ctx lasts.
+func stopped(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return &stopError{ctxErr: err}
+	}
+	return nil
+}
+
+func (e *stopError) Error() string {
+	if errors.Is(e.ctxErr, context.DeadlineExceeded) {
+		return ErrTimeout.Error() + "，请拆分文件或另存为文本后再试"
+	}
+	return "读取已取消"
+}
+
+func (e *stopError) Unwrap() []error {
+	if errors.Is(e.ctxErr, context.DeadlineExceeded) {
+		return []error{ErrTimeout, e.ctxErr}
+	}
+	return []error{e.ctxErr}
+}
 
 // ErrLegacyWord is a Word 97-2003 (.doc) or WPS (.wps) document, an OLE2
 // compound file the readers do not read. It is an ErrUnsupported (HTTP

@@ -2,11 +2,13 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"path"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/shanxi-sme/kb/corpus"
 )
@@ -31,13 +33,28 @@ type parsed struct {
 	title  string // a weaker title (a PDF's Title field), used when the text gives none
 }
 
-// ParseFile reads a document a user brings, in any of the formats above,
-// chosen by the file's extension and checked against its content (a PDF
-// or Word file under the wrong name is still read as what it is). Fields
-// of meta that are set win over what the file says. The passages are
-// untagged: run Tagger.Tag on the result. Every error names the file and
-// wraps one of the Err… sentinels.
+// DefaultTimeout is the time ParseFile and PlainText give one file.
+// The largest honest documents (a 50 MB text, a PDF of some hundred
+// pages) are read in a few seconds; a file that takes a minute is hostile
+// or broken, and a reader must not spend a core on it for longer.
+const DefaultTimeout = 60 * time.Second
+
+// ParseFile is ParseFileContext with a deadline of DefaultTimeout.
 func ParseFile(name string, raw []byte, meta Meta) (*corpus.Document, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
+	defer cancel()
+	return ParseFileContext(ctx, name, raw, meta)
+}
+
+// ParseFileContext reads a document a user brings, in any of the formats
+// above, chosen by the file's extension and checked against its content
+// (a PDF or Word file under the wrong name is still read as what it is).
+// Fields of meta that are set win over what the file says. The passages
+// are untagged: run Tagger.Tag on the result. Every error names the file
+// and wraps one of the Err… sentinels. The readers watch ctx (between
+// pages and inside long content streams) and stop when it ends, with an
+// error wrapping its error (and ErrTimeout for a deadline).
+func ParseFileContext(ctx context.Context, name string, raw []byte, meta Meta) (*corpus.Document, error) {
 	switch {
 	case len(raw) == 0:
 		return nil, fmt.Errorf("%s: %w", name, ErrEmpty)
@@ -48,8 +65,11 @@ func ParseFile(name string, raw []byte, meta Meta) (*corpus.Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	p, err := readFormat(format, raw)
+	p, err := readFormat(ctx, format, raw)
 	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if err := stopped(ctx); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	doc, err := buildDocument(name, raw, mergeMeta(meta, p.meta), p.blocks, p.title)
@@ -63,19 +83,25 @@ func ParseFile(name string, raw []byte, meta Meta) (*corpus.Document, error) {
 	return doc, nil
 }
 
-func readFormat(format string, raw []byte) (parsed, error) {
+// readFormat reads the blocks of a file in a known format. Each reader
+// bounds what it builds (pages, glyphs, paragraphs, unpacked bytes) and
+// watches ctx; the plain text formats are bounded by MaxFileSize.
+func readFormat(ctx context.Context, format string, raw []byte) (parsed, error) {
+	if err := stopped(ctx); err != nil {
+		return parsed{}, err
+	}
 	switch format {
 	case FormatPDF:
-		blocks, title, err := pdfBlocks(raw)
+		blocks, title, err := pdfBlocks(ctx, raw)
 		if isJunkTitle(title) {
 			title = ""
 		}
 		return parsed{blocks: blocks, title: title}, err
 	case FormatDocx:
-		blocks, err := docxBlocks(raw)
+		blocks, err := docxBlocks(ctx, raw)
 		return parsed{blocks: blocks}, err
 	case FormatODT:
-		blocks, err := odtBlocks(raw)
+		blocks, err := odtBlocks(ctx, raw)
 		return parsed{blocks: blocks}, err
 	case FormatHTML:
 		return htmlBlocks(raw)

@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -30,7 +32,9 @@ func isODT(raw []byte) bool {
 var odtSkip = map[string]bool{"note": true, "annotation": true, "tracked-changes": true, "table-of-content": true,
 	"frame": true, "sequence-decls": true, "forms": true, "index-title": true}
 
-func odtBlocks(raw []byte) ([]Block, error) {
+// odtBlocks reads the paragraphs, headings, lists and tables of an .odt,
+// streaming content.xml; it stops when ctx ends.
+func odtBlocks(ctx context.Context, raw []byte) ([]Block, error) {
 	zr, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {
 		return nil, fmt.Errorf("%w：不是有效的 .odt 文件（zip 结构损坏：%v）", ErrCorrupt, err)
@@ -53,14 +57,20 @@ func odtBlocks(raw []byte) ([]Block, error) {
 	if content == nil {
 		return nil, fmt.Errorf("%w：.odt 文件里没有 content.xml", ErrCorrupt)
 	}
-	data, err := readZipEntry(content)
+	zs, err := openZipEntry(ctx, content)
 	if err != nil {
 		return nil, err
 	}
+	defer zs.Close()
 	r := &odtReader{}
-	if err := r.read(data); err != nil {
-		if errors.Is(err, errODTEncrypted) {
+	if err := r.read(zs); err != nil {
+		switch {
+		case zs.err != nil: // the stream failed, not the XML
+			return nil, zs.err
+		case errors.Is(err, errODTEncrypted):
 			return nil, fmt.Errorf("%w：设置了打开密码，请取消密码后再上传", ErrEncrypted)
+		case errors.Is(err, ErrTooLarge):
+			return nil, err
 		}
 		return nil, fmt.Errorf("%w：content.xml 无法解析（%v）", ErrCorrupt, err)
 	}
@@ -71,6 +81,7 @@ var errODTEncrypted = errors.New("encrypted content")
 
 type odtReader struct {
 	out   []Block
+	text  int // bytes of text read, bounded by maxDocText
 	depth int
 	skip  int
 	paras []*odtPara
@@ -84,18 +95,21 @@ type odtPara struct {
 	list  int
 }
 
-func (r *odtReader) read(data []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(data))
+func (r *odtReader) read(src io.Reader) error {
+	br := bufio.NewReaderSize(src, 64<<10)
+	head, _ := br.Peek(512) // an encrypted entry is no XML: told by its start
+	xmlStart := bytes.HasPrefix(bytes.TrimSpace(head), []byte("<"))
+	d := xml.NewDecoder(br)
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+			if xmlStart {
 				return err
 			}
-			return errODTEncrypted // an encrypted entry is no XML
+			return errODTEncrypted
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -108,6 +122,9 @@ func (r *odtReader) read(data []byte) error {
 			r.end(t.Name.Local)
 		case xml.CharData:
 			if p := r.para(); p != nil && r.skip == 0 {
+				if r.text += len(t); r.text > maxDocText {
+					return errDocText
+				}
 				p.text.Write(t)
 			}
 		}

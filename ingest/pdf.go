@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -32,14 +33,16 @@ var (
 
 // pdfBlocks reads the text layer of a PDF into paragraphs, and returns
 // the Title of its document information (a weak title: often a file name).
-func pdfBlocks(raw []byte) (blocks []Block, title string, err error) {
+// It stops when ctx ends: between pages, and every few thousand operators
+// within a page.
+func pdfBlocks(ctx context.Context, raw []byte) (blocks []Block, title string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			blocks, title, err = nil, "", pdfPanicError(r)
 		}
 	}()
 	data := normalizePDF(raw)
-	if err := checkPDFFile(data); err != nil {
+	if err := checkPDFFile(ctx, data); err != nil {
 		return nil, "", pdfPanicError(err)
 	}
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
@@ -49,14 +52,22 @@ func pdfBlocks(raw []byte) (blocks []Block, title string, err error) {
 	title = strings.TrimSpace(r.Trailer().Key("Info").Key("Title").Text())
 	var pages []pdf.Value
 	collectPages(r.Trailer().Key("Root").Key("Pages"), 0, &pages, new(int))
-	budget := &pdfBudget{}
+	budget := &pdfBudget{ctx: ctx}
 	var lines []pdfLine
 	var pageErr error
 	for i, pg := range pages {
+		if err := stopped(ctx); err != nil {
+			return nil, "", err
+		}
 		ls, err := readPDFPage(i+1, pg, budget)
 		if err != nil {
 			pageErr = err
 			continue
+		}
+		// The lines of all pages are kept until paragraphs are made: bound
+		// them as the glyphs of one page are bounded.
+		if len(lines)+len(ls) > maxPDFLines {
+			return nil, "", fmt.Errorf("%w：PDF 内容过多（超过 %d 万行）", ErrTooLarge, maxPDFLines/10000)
 		}
 		lines = append(lines, ls...)
 	}
@@ -102,15 +113,20 @@ func pdfOpenError(err error) error {
 }
 
 // pdfPanicError turns what stopped the reading (a panic in the library,
-// or a check of pdfguard.go) into an error for the user.
+// a check of pdfguard.go, or the end of the context) into an error for
+// the user.
 func pdfPanicError(r any) error {
 	e, ok := r.(error)
+	var stop *stopError
 	switch {
+	case ok && errors.As(e, &stop):
+		return stop
 	case ok && errors.Is(e, errPDFTooMuch):
 		return fmt.Errorf("%w：%v", ErrTooLarge, e)
 	case ok && errors.Is(e, errPDFExtends):
 		return fmt.Errorf("%w：%v", ErrUnsupported, e)
-	case ok && (errors.Is(e, errPDFOpenHex) || errors.Is(e, errPDFOperands) || errors.Is(e, errPDFPrevCycle)):
+	case ok && (errors.Is(e, errPDFOpenHex) || errors.Is(e, errPDFOperands) || errors.Is(e, errPDFPrevCycle) || errors.Is(e, errPDFNumbers) ||
+		errors.Is(e, errPDFNesting)):
 		return fmt.Errorf("%w：%v", ErrCorrupt, e)
 	}
 	return fmt.Errorf("%w：PDF 解析出错（%v）", ErrCorrupt, r)
@@ -138,12 +154,13 @@ func collectPages(node pdf.Value, depth int, out *[]pdf.Value, visited *int) {
 func readPDFPage(n int, page pdf.Value, budget *pdfBudget) (lines []pdfLine, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			if e, ok := r.(error); ok && errors.Is(e, errPDFTooMuch) {
+			if e, ok := r.(error); ok && (errors.Is(e, errPDFTooMuch) || errors.As(e, new(*stopError))) {
 				panic(r)
 			}
 			lines, err = nil, fmt.Errorf("%w：PDF 第 %d 页无法读取（%v）", ErrCorrupt, n, r)
 		}
 	}()
+	budget.page, budget.pageGlyphs = n, 0
 	pr := &pageReader{budget: budget, fonts: map[string]*pdfFont{}}
 	pr.run(page.Key("Contents"), inherited(page, "Resources"), identity, 0)
 	return pageLines(n, pr.chars), nil
@@ -164,17 +181,25 @@ func inherited(page pdf.Value, key string) pdf.Value {
 // dropFurniture removes page numbers and the running headers and footers:
 // short lines that repeat at the same height on at least half the pages.
 func dropFurniture(lines []pdfLine, pages int) []pdfLine {
-	count := map[string]map[int]bool{}
+	// The pages a line repeats on, counted as the lines come (in page
+	// order): a map of pages per line would cost some hundred bytes for
+	// every short line of a long file.
+	type seen struct{ pages, last int }
+	count := map[string]*seen{}
 	key := func(l pdfLine) string { // the text with its numbers masked, at its height on the page
 		return fmt.Sprintf("%s@%.0f", reDigits.ReplaceAllString(strings.Join(strings.Fields(l.text), ""), "#"), l.y/3)
 	}
 	for _, l := range lines {
 		if utf8.RuneCountInString(l.text) <= 40 {
 			k := key(l)
-			if count[k] == nil {
-				count[k] = map[int]bool{}
+			c := count[k]
+			if c == nil {
+				c = &seen{last: -1}
+				count[k] = c
 			}
-			count[k][l.page] = true
+			if c.last != l.page {
+				c.pages, c.last = c.pages+1, l.page
+			}
 		}
 	}
 	out := lines[:0:0]
@@ -182,7 +207,7 @@ func dropFurniture(lines []pdfLine, pages int) []pdfLine {
 		if rePDFPageNo.MatchString(l.text) {
 			continue
 		}
-		if n := len(count[key(l)]); n >= 2 && 2*n >= pages {
+		if c := count[key(l)]; c != nil && c.pages >= 2 && 2*c.pages >= pages {
 			continue
 		}
 		out = append(out, l)

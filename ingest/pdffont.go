@@ -36,6 +36,11 @@ const maxCMapEntries = 1 << 17
 func newPDFFont(v pdf.Value) *pdfFont {
 	f := &pdfFont{scale: 0.001, dw: 1000}
 	if tu := v.Key("ToUnicode"); tu.Kind() == pdf.Stream {
+		// Checked here, not in readToUnicode: a map it cannot read is read
+		// again by the library's decoder, which would make the reader.
+		if err := checkStreamParams(tu); err != nil {
+			panic(err)
+		}
 		f.toUni = readToUnicode(tu)
 	}
 	switch v.Key("Subtype").Name() {

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"strings"
@@ -13,14 +15,26 @@ import (
 // Limits that keep a hostile or broken PDF from taking the server down:
 // the decoded content streams are measured and checked (pdfguard.go)
 // before they are interpreted, and interpretation stops after so many
-// glyphs or drawn forms.
+// glyphs or drawn forms. Time is bounded by the caller's context, which
+// is checked every pdfOpsPerCheck operators.
+//
+// Memory: the glyphs of one page are held (48 bytes each, and twice that
+// while the slice grows) until they are made into lines; the lines of all
+// pages are held until they are made into paragraphs. A dense page of
+// small print has some 5,000 glyphs and 100 lines, so the page limits are
+// forty times any real page, and the file limits (a 1,000-page book)
+// keep one parse's live heap to some tens of megabytes.
 const (
 	maxPDFPages        = 5000
 	maxPDFContentBytes = 128 << 20 // all content streams of a file, decoded
 	maxPDFStreamBytes  = 16 << 20  // one page's or form's content, decoded
-	maxPDFGlyphs       = 5_000_000
+	maxPDFContentParts = 256       // streams of one page's content array (each a reader of ~40 KB)
+	maxPDFPageGlyphs   = 200_000
+	maxPDFGlyphs       = 2_000_000
+	maxPDFLines        = 200_000
 	maxPDFForms        = 100_000
 	maxPDFFormDepth    = 4
+	pdfOpsPerCheck     = 4096
 )
 
 var errPDFTooMuch = errors.New("PDF 内容过多")
@@ -63,9 +77,34 @@ type pageReader struct {
 	fonts  map[string]*pdfFont
 }
 
-// pdfBudget is shared by the pages of one file.
+// pdfBudget is shared by the pages of one file. It carries the parse's
+// context because every step that spends the budget is also where the
+// reading may stop.
 type pdfBudget struct {
+	ctx                  context.Context
 	bytes, glyphs, forms int
+	ops                  int
+	page, pageGlyphs     int // the page being read, and its glyphs so far
+}
+
+// tick counts an operator and stops the reading (a panic, recovered by
+// pdfBlocks) once the context has ended.
+func (b *pdfBudget) tick() {
+	if b.ops++; b.ops%pdfOpsPerCheck == 0 {
+		if err := stopped(b.ctx); err != nil {
+			panic(err)
+		}
+	}
+}
+
+// glyph counts a glyph placed on the page.
+func (b *pdfBudget) glyph() {
+	if b.pageGlyphs++; b.pageGlyphs > maxPDFPageGlyphs {
+		panic(fmt.Errorf("%w：第 %d 页超过 %d 万个字", errPDFTooMuch, b.page, maxPDFPageGlyphs/10000))
+	}
+	if b.glyphs++; b.glyphs > maxPDFGlyphs {
+		panic(fmt.Errorf("%w：全文超过 %d 万个字", errPDFTooMuch, maxPDFGlyphs/10000))
+	}
 }
 
 func (pr *pageReader) run(contents, resources pdf.Value, ctm mat, depth int) {
@@ -95,9 +134,7 @@ func (pr *pageReader) run(contents, resources pdf.Value, ctm mat, depth int) {
 				tx += gs.tw
 			}
 			tm = translate(tx*gs.th, 0).mul(tm)
-			if pr.budget.glyphs++; pr.budget.glyphs > maxPDFGlyphs {
-				panic(errPDFTooMuch)
-			}
+			pr.budget.glyph()
 		}
 	}
 	nextLine := func() {
@@ -105,6 +142,7 @@ func (pr *pageReader) run(contents, resources pdf.Value, ctm mat, depth int) {
 		tm = tlm
 	}
 	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
+		pr.budget.tick()
 		args := popAll(stk)
 		num := func(i int) float64 {
 			if i < len(args) {
@@ -233,20 +271,33 @@ func (pr *pageReader) font(resources pdf.Value, name string) *pdfFont {
 func (b *pdfBudget) check(contents pdf.Value) error {
 	streams := []pdf.Value{contents}
 	if contents.Kind() == pdf.Array {
+		// The library opens a reader for every piece at once.
+		if contents.Len() > maxPDFContentParts {
+			return fmt.Errorf("%w：第 %d 页的内容分为 %d 段", errPDFTooMuch, b.page, contents.Len())
+		}
 		streams = streams[:0]
-		for i := 0; i < contents.Len() && i < 10000; i++ {
+		for i := 0; i < contents.Len(); i++ {
 			streams = append(streams, contents.Index(i))
 		}
 	}
 	c := &contentCheck{}
 	total := int64(0)
 	for _, s := range streams {
+		if err := checkStreamParams(s); err != nil {
+			return err
+		}
 		rc := s.Reader()
-		n, err := io.Copy(c, io.LimitReader(rc, maxPDFStreamBytes-total+1))
+		n, err := io.Copy(c, io.LimitReader(ctxReader{b.ctx, rc}, maxPDFStreamBytes-total+1))
 		rc.Close()
+		if stop := (*stopError)(nil); errors.As(err, &stop) {
+			return stop
+		}
 		total += n
-		if b.bytes += int(n); b.bytes > maxPDFContentBytes || total > maxPDFStreamBytes {
-			return errPDFTooMuch
+		if b.bytes += int(n); b.bytes > maxPDFContentBytes {
+			return fmt.Errorf("%w：内容数据流解压后共超过 %d MiB", errPDFTooMuch, maxPDFContentBytes>>20)
+		}
+		if total > maxPDFStreamBytes {
+			return fmt.Errorf("%w：第 %d 页的内容数据流解压后超过 %d MiB", errPDFTooMuch, b.page, maxPDFStreamBytes>>20)
 		}
 		if err != nil && c.err != nil {
 			return c.err

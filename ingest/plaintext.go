@@ -1,15 +1,24 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 )
 
-// PlainText reads a draft in any format ParseFile reads and returns its
+// PlainText is PlainTextContext with a deadline of DefaultTimeout.
+func PlainText(name string, raw []byte) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), DefaultTimeout)
+	defer cancel()
+	return PlainTextContext(ctx, name, raw)
+}
+
+// PlainTextContext reads a draft in any format ParseFile reads and returns its
 // text as lines, one per paragraph, heading or table row (cells joined
 // with "｜"), for linking. Unlike ParseFile it keeps headings and drops
 // nothing for being short: a draft comes back as the writer wrote it.
-func PlainText(name string, raw []byte) (string, error) {
+// Like ParseFileContext it stops when ctx ends.
+func PlainTextContext(ctx context.Context, name string, raw []byte) (string, error) {
 	switch {
 	case len(raw) == 0:
 		return "", fmt.Errorf("%s: %w", name, ErrEmpty)
@@ -20,7 +29,7 @@ func PlainText(name string, raw []byte) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}
-	p, err := readFormat(format, raw)
+	p, err := readFormat(ctx, format, raw)
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", name, err)
 	}

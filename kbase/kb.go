@@ -99,7 +99,7 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if doc := kb.loadParsed(r); doc != nil {
+		if doc := kb.loadParsed(ctx, r); doc != nil {
 			docs = append(docs, doc)
 		}
 	}
@@ -120,7 +120,7 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 // loadParsed returns the parsed document of a stored original: its stored
 // parsed form when current, else the original parsed again (and the parsed
 // form stored for next time). nil: the original cannot be read.
-func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
+func (kb *KB) loadParsed(ctx context.Context, r docstore.Record) *corpus.Document {
 	b, err := kb.store.Parsed(r.ID)
 	if err == nil {
 		var pr parsedRecord
@@ -138,7 +138,7 @@ func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
 		kb.store.Quarantine(r.ID, err)
 		return nil
 	}
-	doc, err := ingest.ParseFile(r.Name, raw, ingest.Meta{})
+	doc, err := parse(ctx, r.Name, raw)
 	if err != nil {
 		// Keep the original: a newer parser may read it. It is not searchable meanwhile.
 		kb.log.Error("stored document cannot be read; it stays stored but unindexed", "id", r.ID, "name", r.Name, "err", err)
@@ -151,6 +151,19 @@ func (kb *KB) loadParsed(r docstore.Record) *corpus.Document {
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
 	}
 	return doc
+}
+
+// ParseTimeout bounds the parsing of one file, at ingestion and when a
+// stored original is parsed again at start-up. There is a single upload
+// worker: one hostile file must not hold the queue for longer.
+const ParseTimeout = ingest.DefaultTimeout
+
+// parse reads a file within ParseTimeout; a file that takes longer is an
+// error wrapping ingest.ErrTimeout (code parse_timeout).
+func parse(ctx context.Context, name string, raw []byte) (*corpus.Document, error) {
+	ctx, cancel := context.WithTimeout(ctx, ParseTimeout)
+	defer cancel()
+	return ingest.ParseFileContext(ctx, name, raw, ingest.Meta{})
 }
 
 // setAsideParsed moves a damaged parsed form to the quarantine folder; the
@@ -211,7 +224,7 @@ func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progr
 	if err != nil {
 		return nil, err
 	}
-	doc, err := ingest.ParseFile(name, raw, ingest.Meta{})
+	doc, err := parse(ctx, name, raw)
 	if err != nil {
 		return nil, err
 	}

@@ -56,6 +56,7 @@ const (
 	CodeTooLarge    = "body_too_large"
 	CodeUnsupported = "unsupported_format"
 	CodeUnreadable  = "unreadable_file"
+	CodeTimeout     = "parse_timeout" // the file was not read within ParseTimeout
 	CodeInternal    = "internal"
 )
 
@@ -490,6 +491,8 @@ func ErrorCode(err error) string {
 		return CodeDuplicate
 	case errors.Is(err, ingest.ErrTooLarge):
 		return CodeTooLarge
+	case errors.Is(err, ingest.ErrTimeout):
+		return CodeTimeout
 	case errors.Is(err, ingest.ErrUnsupported):
 		return CodeUnsupported
 	case errors.Is(err, ingest.ErrEncrypted), errors.Is(err, ingest.ErrEmpty), errors.Is(err, ingest.ErrNoText),
