@@ -2,9 +2,11 @@ package index_test
 
 import (
 	"context"
+	"math"
 	"slices"
 	"testing"
 
+	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
 )
 
@@ -130,5 +132,44 @@ func TestGroupSections(t *testing.T) {
 			t.Errorf("section %v appears twice", p.HeadingPath)
 		}
 		seen[key] = true
+	}
+}
+
+// A search's scores do not depend on the order the passages were indexed
+// in (bleve's searchers step through passages in that order, and a
+// searcher advanced past a match it holds loses it; see the place-only
+// query in Search).
+func TestScoresDoNotDependOnIndexOrder(t *testing.T) {
+	docs := parts.Library.Documents()
+	reversed := make([]*corpus.Document, len(docs))
+	for i, d := range docs {
+		rd := *d
+		rd.Passages = slices.Clone(d.Passages)
+		slices.Reverse(rd.Passages)
+		reversed[len(docs)-1-i] = &rd
+	}
+	other := openAt(t, t.TempDir(), corpus.NewLibrary(reversed))
+	defer other.Close()
+	for _, q := range []string{"定襄县", "太原市", "祁县 盐湖区", "小升规", "楼宇经济 太原"} {
+		scores := func(ix *index.Index) map[string]float64 {
+			res, err := ix.Search(context.Background(), index.Request{Query: q, PlaceIntent: true, Size: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]float64{}
+			for _, h := range res.Hits {
+				out[h.Passage.ID] = h.Score
+			}
+			return out
+		}
+		a, b := scores(shared), scores(other)
+		if len(a) != len(b) {
+			t.Errorf("%s: %d hits, %d in the other order", q, len(a), len(b))
+		}
+		for id, s := range a {
+			if math.Abs(s-b[id]) > 1e-9 {
+				t.Errorf("%s: %s scores %.6f, %.6f in the other order", q, id, s, b[id])
+			}
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 func openAt(t *testing.T, dir string, lib *corpus.Library) *index.Index {
 	t.Helper()
 	ix, err := index.Open(context.Background(), index.Config{Dir: dir, Library: lib, Segmenter: parts.Segmenter,
-		Themes: parts.Themes, Concepts: parts.Concepts, Places: parts.Places, Logger: quiet})
+		Themes: parts.Themes, Concepts: parts.Concepts, Places: parts.Places, Specificity: parts.Specificity, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
