@@ -131,7 +131,27 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 			ix.dense.Store(d)
 		}
 	}
+	go ix.warmFacets()
 	return ix, nil
+}
+
+// warmFacets decodes the facet table of the index as opened (facetcount.go)
+// while the server gets ready, so that the first search does not wait for
+// it (0.15 s at 10⁵ passages, 1.4 s at 10⁶). A search that comes first
+// waits for the same table; a failure only leaves the work to it.
+func (ix *Index) warmFacets() {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return // closed already
+	}
+	defer r.Close()
+	if _, err := ix.facets.table(r); err != nil {
+		ix.log.Debug("facet table not prepared", "err", err)
+	}
 }
 
 // reuse opens the index named in CURRENT when it holds exactly fp (after
