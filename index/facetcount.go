@@ -46,7 +46,7 @@ type facetTables struct {
 // nil when r is not a scorch snapshot (then bleve's facets are used).
 func (ft *facetTables) table(r index.IndexReader) (*facetTable, error) {
 	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
+	if !ok || snap == nil {
 		return nil, nil
 	}
 	ft.mu.Lock()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
@@ -140,13 +141,22 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 // it (0.15 s at 10⁵ passages, 1.4 s at 10⁶). A search that comes first
 // waits for the same table; a failure only leaves the work to it.
 func (ix *Index) warmFacets() {
+	defer func() {
+		// Only preparation: whatever goes wrong here is left to the search.
+		if p := recover(); p != nil {
+			ix.log.Warn("facet table not prepared", "panic", p)
+		}
+	}()
 	adv, err := ix.bleve.Advanced()
 	if err != nil {
 		return
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return // closed already
+		return
+	}
+	if snap, ok := r.(*scorch.IndexSnapshot); ok && snap == nil {
+		return // the index was closed first: no snapshot to read or release
 	}
 	defer r.Close()
 	if _, err := ix.facets.table(r); err != nil {

@@ -69,6 +69,20 @@ func TestDisjunctiveFacets(t *testing.T) {
 	if uint64(kinds) != one.Total {
 		t.Errorf("kind counts under 祁县 sum to %d, total %d", kinds, one.Total)
 	}
+	// A query of a place only lists the place's passages; its city
+	// counts are those of every passage, as a click on another city gives.
+	place, err := shared.Search(ctx, index.Request{Query: "太原市", PlaceIntent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	browse, err := shared.Search(ctx, index.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(place.Applied[index.FieldCity]) == 0 || !slices.Equal(place.Facets[index.FieldCity], browse.Facets[index.FieldCity]) {
+		t.Errorf("太原市 as a place: filters %v, city counts %v, want those of all passages %v",
+			place.Applied, place.Facets[index.FieldCity], browse.Facets[index.FieldCity])
+	}
 	// 太原市 and 祁县 (晋中市) do not overlap.
 	c, err := shared.Search(ctx, index.Request{Filters: map[string][]string{index.FieldCity: {"太原市"}, index.FieldCounty: {"祁县"}}})
 	if err != nil || !c.PlacesConflict {

@@ -184,6 +184,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if strict != nil {
 		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
 	}
+	facetText := text // the query whose matches the disjunctive facets count
 	if searched == "" && applied != nil {
 		// Only places: list their passages, those that name them first.
 		whole := ix.parseQuery(r.Query)
@@ -206,6 +207,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			bq.SetMinShould(0)
 			text = bq
 		}
+		facetText = nil // every passage: the places are filters only
 	}
 	q := filtered(text, filterQuery(filters))
 	if q == nil {
@@ -248,7 +250,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	out := &Result{Total: res.Total, Passages: res.Total, Facets: facets,
 		Applied: applied, Searched: searched, Named: named, PlacesConflict: ix.PlacesConflict(filters)}
-	if err := ix.disjunctiveFacets(ctx, text, filters, out.Facets); err != nil {
+	if err := ix.disjunctiveFacets(ctx, facetText, filters, out.Facets); err != nil {
 		return nil, err
 	}
 	var ranked []scored
