@@ -19,9 +19,10 @@ import (
 //
 // The conjunction goes inside the required part of a boolean query, not
 // around the boolean: bleve's boolean searcher, when a conjunction
-// advances it to a document, can miss the optional clauses that match
-// there (seen as scores without the title and theme lifts, depending on
-// clause order), while it reads them right when it is stepped through.
+// advances it to a document, advances its optional clause too even when
+// that clause already holds the document, and so loses the match (seen as
+// scores without the title and theme lifts, varying with the order of the
+// index); stepped through, it reads the optional clause right.
 
 // filtered returns q restricted to filter f (nil f: q itself; nil q: the
 // passages f selects).
