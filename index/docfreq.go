@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"unicode"
+	"unicode/utf8"
 )
 
 // maxSubwordShare is the share of passages above which a sub-word of a
@@ -105,6 +107,19 @@ func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 		for _, s := range pq.subs {
 			if ix.spec.General(s) < looseSpecific {
 				pq.loose[s] = true
+			}
+		}
+		// A character the segmenter left alone beside real words is a
+		// light verb or adjective (做、大、强 of 做大做强特色产业): rare as a
+		// word in the passages, so BM25 would weigh it above the topic.
+		// It is loose like a generic piece of a word. A query of such
+		// characters only still means them.
+		words := pq.scoring()
+		if slices.ContainsFunc(words, func(w string) bool { return utf8.RuneCountInString(w) > 1 }) {
+			for _, w := range words {
+				if utf8.RuneCountInString(w) == 1 && ix.spec.General(w) < looseSpecific {
+					pq.loose[w] = true
+				}
 			}
 		}
 	}

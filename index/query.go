@@ -154,9 +154,24 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	for _, p := range pq.phrases {
 		must = append(must, phraseQuery(p, 1))
 	}
-	// The user's words; in the title and as a phrase they only add.
+	// The user's words; in the title and as a phrase they only add. Loose
+	// ones (lone generic characters) count as pieces, and not at all in
+	// the strict query.
 	if words := pq.scoring(); len(words) > 0 {
-		literal = append(literal, matchQuery(FieldText, strings.Join(words, " "), segment.QueryAnalyzer, boostWords))
+		var full, light []string
+		for _, w := range words {
+			if pq.loose[w] {
+				light = append(light, w)
+			} else {
+				full = append(full, w)
+			}
+		}
+		if len(full) > 0 {
+			literal = append(literal, matchQuery(FieldText, strings.Join(full, " "), segment.QueryAnalyzer, boostWords))
+		}
+		if len(light) > 0 && withLoose {
+			literal = append(literal, matchQuery(FieldText, strings.Join(light, " "), segment.QueryAnalyzer, boostSubword))
+		}
 		lift = append(lift, matchQuery(FieldTitle, strings.Join(append(slices.Clone(words), pq.subs...), " "), segment.QueryAnalyzer, boostTitle))
 	}
 	if len(pq.terms) > 1 && hasHan(pq.free) {

@@ -3,6 +3,7 @@ package index_test
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/shanxi-sme/kb/index"
 )
@@ -53,5 +54,29 @@ func TestWeakMatches(t *testing.T) {
 		if slices.ContainsFunc(search(t, q, nil, 100).Hits, func(h index.Hit) bool { return h.Weak }) {
 			t.Errorf("%s: weak hits", q)
 		}
+	}
+}
+
+// A character the segmenter leaves alone beside real words (做、大、强 of
+// 做大做强) is loose too: a passage it alone matches is weak, and the
+// passages with the topic come first. Alone, such characters are the query.
+func TestLoneCharactersAreLoose(t *testing.T) {
+	for _, q := range []string{"做大做强特色产业", "怎么做大做强楼宇经济"} {
+		res := search(t, q, nil, 100)
+		if res.Total == 0 {
+			t.Fatalf("%s: no strong hits", q)
+		}
+		for _, h := range res.Hits {
+			topical := slices.ContainsFunc(h.Matched, func(m index.Match) bool {
+				return m.Kind != index.MatchWord || utf8.RuneCountInString(m.Term) > 1
+			})
+			if !h.Weak && !topical {
+				t.Errorf("%s: %s is a strong hit on lone characters only: %v", q, h.Passage.ID, h.Matched)
+			}
+		}
+	}
+	res := search(t, "做大做强", nil, 100)
+	if res.Total == 0 || slices.ContainsFunc(res.Hits, func(h index.Hit) bool { return h.Weak }) {
+		t.Errorf("做大做强 alone: %d strong hits, weak ones %v", res.Total, res.WeakTotal)
 	}
 }
