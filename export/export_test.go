@@ -81,3 +81,21 @@ func TestDocxHasWordFootnotes(t *testing.T) {
 		t.Error("draft text not escaped in document.xml")
 	}
 }
+
+// A title line of the draft stays a heading in every format.
+func TestHeadingsStayHeadings(t *testing.T) {
+	paras := append([]Paragraph{{Text: "一、培育专精特新企业", Heading: true}}, sample...)
+	var md, page bytes.Buffer
+	if err := Markdown(&md, paras); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(md.String(), "## 一、培育专精特新企业\n") || strings.Count(md.String(), "## ") != 1 {
+		t.Errorf("markdown heading:\n%s", md.String())
+	}
+	if err := HTML(&page, "草稿", paras); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), "<h2>一、培育专精特新企业</h2>") || strings.Count(page.String(), "<h2>") != 1 {
+		t.Errorf("html heading:\n%s", page.String())
+	}
+}

@@ -16,8 +16,9 @@ func HTML(w io.Writer, title string, paras []Paragraph) error {
 	b.WriteString(`<style>
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;max-width:62rem;margin:2rem auto;color:#1b1b1b;line-height:1.8}
 .row{display:grid;grid-template-columns:1fr 18rem;gap:1.5rem;margin:0 0 1rem}
-.row p{margin:0}
-.linked p{border-left:3px solid #1f4e79;padding-left:.75rem}
+.row p,.row h2{margin:0}
+.row h2{font-size:1.2rem}
+.linked p,.linked h2{border-left:3px solid #1f4e79;padding-left:.75rem}
 aside{font-size:.85rem;color:#444}
 aside ol{margin:0;padding-left:1.2rem}
 @media print{.row{grid-template-columns:1fr 14rem}}
@@ -30,7 +31,11 @@ aside ol{margin:0;padding-left:1.2rem}
 		if len(p.Notes) > 0 {
 			class += " linked"
 		}
-		fmt.Fprintf(&b, "<div class=\"%s\"><p>%s</p><aside>", class, html.EscapeString(p.Text))
+		tag := "p" // a title line of the draft stays a heading, as in the Word export
+		if p.Heading {
+			tag = "h2"
+		}
+		fmt.Fprintf(&b, "<div class=\"%s\"><%s>%s</%s><aside>", class, tag, html.EscapeString(p.Text), tag)
 		if len(p.Notes) > 0 {
 			fmt.Fprintf(&b, "<ol start=\"%d\">", n+1)
 			for _, note := range p.Notes {

@@ -7,11 +7,15 @@ import (
 )
 
 // Markdown writes the paragraphs with footnote references ([^1]) after each
-// linked paragraph and the footnotes at the end.
+// linked paragraph and the footnotes at the end. A title line of the draft
+// is a level-2 heading, as in the Word export.
 func Markdown(w io.Writer, paras []Paragraph) error {
 	var notes []string
 	var b strings.Builder
 	for _, p := range paras {
+		if p.Heading {
+			b.WriteString("## ")
+		}
 		b.WriteString(escapeMarkdown(p.Text))
 		for _, n := range p.Notes {
 			notes = append(notes, noteText(n))
