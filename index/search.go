@@ -180,7 +180,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	text := pq.textQuery()
 	strict := pq.strictQuery() // nil: every match of text is strong
 	// Where the query matched the text of the hits shown (see locate).
-	locText, locWeak := pq.locateQuery(strict == nil), pq.locateQuery(true)
+	locText := pq.locateQuery(strict == nil)
 	if strict != nil {
 		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
 	}
@@ -325,7 +325,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 		out.WeakTotal = total
-		if err := ix.locate(ctx, locWeak, weak); err != nil {
+		if err := ix.locate(ctx, pq.locateQuery(true), weak); err != nil {
 			return nil, err
 		}
 		for _, h := range weak {

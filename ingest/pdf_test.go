@@ -10,6 +10,8 @@ import (
 	"unicode/utf16"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/shanxi-sme/kb/internal/hostile"
 )
 
 // testdata/report.pdf is Chromium's print of testdata/pdfsrc/report.html:
@@ -86,23 +88,9 @@ func buildPDF(header, content, font string, extra []string, trailer string) []by
 }
 
 // writePDF writes objects numbered from 1, the first being the catalog,
-// with their cross-reference table.
+// with their cross-reference table (hostile.WritePDF).
 func writePDF(header string, objs []string, trailer string) []byte {
-	var b bytes.Buffer
-	b.WriteString(header + "\n%\xE2\xE3\xCF\xD3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	trailer = strings.ReplaceAll(trailer, "XREF", fmt.Sprint(xref)) // lets a test point back at this table
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, xref)
-	return b.Bytes()
+	return hostile.WritePDF(header, objs, trailer)
 }
 
 func stSong(cmap string) string {

@@ -150,9 +150,14 @@ func flateStream(dict string, data []byte) string {
 
 // PDF writes objects numbered from 1, the first being the catalog, with
 // their cross-reference table.
-func PDF(objs []string) []byte {
+func PDF(objs []string) []byte { return WritePDF("%PDF-1.4", objs, "") }
+
+// WritePDF is PDF with a header line of its own and more trailer entries;
+// XREF in trailer stands for the offset of the cross-reference table (so
+// that a file can point back at it).
+func WritePDF(header string, objs []string, trailer string) []byte {
 	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xE2\xE3\xCF\xD3\n")
+	b.WriteString(header + "\n%\xE2\xE3\xCF\xD3\n")
 	offsets := make([]int, len(objs))
 	for i, o := range objs {
 		offsets[i] = b.Len()
@@ -163,7 +168,8 @@ func PDF(objs []string) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
+	trailer = strings.ReplaceAll(trailer, "XREF", fmt.Sprint(xref))
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, trailer, xref)
 	return b.Bytes()
 }
 
