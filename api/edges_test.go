@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -265,6 +266,9 @@ func TestHeadHealthzAndNoStore(t *testing.T) {
 func TestOverloadedHeavyRequests(t *testing.T) {
 	base, _ := kbServer(t, api.Options{MaxHeavy: 1, AdminToken: adminToken})
 	pr, pw := io.Pipe()
+	// A failure below must not leave the first request (and so the
+	// server's Close) waiting for the rest of its body.
+	t.Cleanup(func() { pw.CloseWithError(errors.New("test ended")) })
 	first := make(chan int, 1)
 	go func() {
 		req, _ := http.NewRequest(http.MethodPost, base+"/api/link", pr)
@@ -291,6 +295,11 @@ func TestOverloadedHeavyRequests(t *testing.T) {
 		resp, body = linkReq()
 		if resp.StatusCode == http.StatusServiceUnavailable || time.Now().After(deadline) {
 			break
+		}
+		select {
+		case status := <-first:
+			t.Fatalf("the first link, whose body is still being sent, ended with %d", status)
+		default:
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -119,8 +119,6 @@ func scoreItem(field, term string, v float64, pq *parsedQuery, origins map[strin
 		default:
 			it.Kind = MatchWord // a word of a quoted phrase or an expansion's piece
 		}
-	case FieldTextCJK:
-		it.Kind = MatchChars
 	case FieldTitle:
 		it.Kind = "标题"
 	case FieldTheme:

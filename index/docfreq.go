@@ -44,12 +44,9 @@ func (ix *Index) DocFreqs(ctx context.Context, terms []string) (map[string]uint6
 	return out, total, nil
 }
 
-// Shares of passages above which a query part is too common to select:
-// a whole word (企业) and a character bigram (发展).
-const (
-	maxTermShare   = 0.3
-	maxBigramShare = 0.2
-)
+// maxTermShare is the share of passages above which a word of the query
+// is too common to select (企业).
+const maxTermShare = 0.3
 
 // looseSpecific is the general-language specificity (package specificity)
 // below which a piece of a query word is loose: 经济 of 楼宇经济, 企业 of
@@ -123,16 +120,9 @@ func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 			}
 		}
 	}
-	// Bigrams are the fallback for unknown words only: for a word the index
-	// knows they add little but matches (and cost) on every passage.
-	for _, g := range hanBigrams(unknown) {
-		if share(FieldTextCJK, g) <= maxBigramShare {
-			pq.bigrams = append(pq.bigrams, g)
-			if ix.spec != nil && ix.spec.General(g) < looseSpecific {
-				pq.loose[g] = true
-			}
-		}
-	}
+	// A word the index never saw whole is matched by its pieces; where its
+	// characters stand together in a passage, that run is marked.
+	pq.bigrams = hanBigrams(unknown)
 }
 
 // hanBigrams returns the distinct pairs of adjacent Han characters of terms.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
@@ -44,6 +46,9 @@ type Config struct {
 	// (楼宇 from 经济 in 楼宇经济); passages that match only generic parts
 	// are weak matches. nil: no match is weak.
 	Specificity *specificity.Model
+	// BuildBatch is the number of passages of one batch of a full build
+	// (one segment each); 0 means defaultBuildBatch.
+	BuildBatch int
 }
 
 // Index is the open search index over a library of passages.
@@ -66,6 +71,7 @@ type Index struct {
 	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
 	path        string
 	facets      facetTables // facet values by document, per snapshot (facetcount.go)
+	buildBatch  int
 }
 
 // fingerprintKey is where the index keeps the fingerprint of what it holds.
@@ -96,7 +102,8 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
-	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, placeOrder: placeOrder(cfg.Places), filler: loadFiller(), log: log, spec: cfg.Specificity}
+	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, placeOrder: placeOrder(cfg.Places), filler: loadFiller(), log: log, spec: cfg.Specificity,
+		buildBatch: cmp.Or(cfg.BuildBatch, defaultBuildBatch)}
 	fusion := DefaultFusion()
 	if cfg.Fusion != nil {
 		fusion = *cfg.Fusion
@@ -225,7 +232,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint())
+	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint(), ix.buildBatch)
 	if cerr := b.Close(); err == nil {
 		err = cerr
 	}
@@ -348,9 +355,14 @@ var errIndexLocked = errors.New("索引正被另一个进程使用（例如正�
 // openExisting opens an index folder, failing instead of waiting forever
 // when another process holds it.
 func openExisting(path string) (bleve.Index, error) {
-	// unsafe_batch off: updates to a serving index return once on disk
-	// (a full build turns it on for itself, see newBuildIndex).
-	b, err := bleve.OpenUsing(path, map[string]interface{}{"bolt_timeout": lockTimeout, "unsafe_batch": false})
+	// unsafe_batch off: updates to a serving index return once on disk,
+	// and segments merge as bleve plans by default (a full build changes
+	// both for itself, see newBuildIndex, and its index stores them).
+	b, err := bleve.OpenUsing(path, map[string]interface{}{
+		"bolt_timeout":           lockTimeout,
+		"unsafe_batch":           false,
+		"scorchMergePlanOptions": map[string]interface{}{"MaxSegmentsPerTier": mergeplan.DefaultMergePlanOptions.MaxSegmentsPerTier},
+	})
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)
 	}

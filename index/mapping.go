@@ -6,7 +6,6 @@ package index
 import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/shanxi-sme/kb/segment"
@@ -14,9 +13,8 @@ import (
 
 // Field names in the index.
 const (
-	FieldText      = "text"     // passage text, segmented
-	FieldTextCJK   = "text_cjk" // the same text as character bigrams, for recall
-	FieldTitle     = "title"    // case or section title
+	FieldText      = "text"  // passage text, segmented
+	FieldTitle     = "title" // case or section title
 	FieldCounty    = "county"
 	FieldCity      = "city"
 	FieldTheme     = "theme"
@@ -35,7 +33,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 6
+const mappingVersion = 7
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -58,13 +56,6 @@ func NewMapping() mapping.IndexMapping {
 		f.IncludeInAll = false
 		return f
 	}
-	bigrams := bleve.NewTextFieldMapping()
-	bigrams.Name = FieldTextCJK
-	bigrams.Analyzer = cjk.AnalyzerName
-	bigrams.Store = false
-	bigrams.IncludeTermVectors = false // character matches are marked from the text (bigramRuns)
-	bigrams.IncludeInAll = false
-
 	keywordField := func() *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
@@ -78,7 +69,10 @@ func NewMapping() mapping.IndexMapping {
 	order.IncludeInAll = false
 
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(FieldText, text(FieldText, true), bigrams)
+	// No character-bigram field: it doubled the cost of building the index
+	// (BENCHMARKS.md, 规模，第三轮) for recall that the stacked sub-words
+	// already give; an unknown word of a query is matched by its pieces.
+	dm.AddFieldMappingsAt(FieldText, text(FieldText, true))
 	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, false))
 	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldPolicy, FieldDoc} {
 		dm.AddFieldMappingsAt(f, keywordField())

@@ -17,15 +17,14 @@ import (
 )
 
 // Boosts of the parts of a text query. The segmented words carry the
-// score; an exact phrase and a title match add to it; character bigrams
-// are a weak fallback for words the segmenter split differently in the
-// query and in the text (规下企业 / 规下工业企业).
+// score, their dictionary sub-words match words the segmenter split
+// differently in the query and in the text (规下企业 / 规下工业企业); an
+// exact phrase and a title match add to it.
 const (
 	boostWords   = 1.0
 	boostPhrase  = 1.5
 	boostTitle   = 0.6
 	boostSubword = 0.25
-	boostBigrams = 0.3
 	// alternativesGain rewards a passage for several wordings of a concept.
 	alternativesGain = 0.5
 	// Recognised themes and places add a little to the passages tagged
@@ -46,9 +45,9 @@ type parsedQuery struct {
 	subs    []string // dictionary words inside the terms (人才, 引进 in 人才引进)
 
 	expansions []expansion     // thesaurus wordings the query is widened to
-	bigrams    []string        // character bigrams of the terms, for recall across splits
+	bigrams    []string        // character bigrams of the words the index does not know, to mark their runs
 	common     map[string]bool // terms in so many passages that they do not select any
-	// loose marks sub-words and bigrams that are generic in general Chinese
+	// loose marks sub-words and lone characters that are generic in general Chinese
 	// (经济 in 楼宇经济): a passage they alone match is a weak match.
 	loose map[string]bool
 
@@ -150,7 +149,8 @@ func (pq parsedQuery) strictQuery() query.Query {
 }
 
 func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
-	var must, literal, fragments, expanded, lift []query.Query
+	var must, literal, expanded, lift []query.Query
+	var pieces query.Query
 	for _, p := range pq.phrases {
 		must = append(must, phraseQuery(p, 1))
 	}
@@ -177,7 +177,7 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	if len(pq.terms) > 1 && hasHan(pq.free) {
 		lift = append(lift, phraseQuery(pq.free, boostPhrase))
 	}
-	// Pieces of the user's words: dictionary sub-words and character bigrams.
+	// Pieces of the user's words: dictionary sub-words.
 	var subs []string
 	for _, s := range pq.subs {
 		if withLoose || !pq.loose[s] {
@@ -185,12 +185,7 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 		}
 	}
 	if len(subs) > 0 {
-		fragments = append(fragments, matchQuery(FieldText, strings.Join(subs, " "), segment.QueryAnalyzer, boostSubword))
-	}
-	for _, g := range pq.bigrams {
-		if withLoose || !pq.loose[g] {
-			fragments = append(fragments, termQuery(FieldTextCJK, g, boostBigrams))
-		}
+		pieces = matchQuery(FieldText, strings.Join(subs, " "), segment.QueryAnalyzer, boostSubword)
 	}
 	// Other wordings of the concepts the query names.
 	for _, e := range pq.expansions {
@@ -198,12 +193,12 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	}
 	// Each kind of evidence is one clause of the match, so a passage with
 	// the user's words and a related wording outranks one with either,
-	// and many fragments never outweigh one concept.
+	// and many pieces never outweigh one concept.
 	var core []query.Query
 	core = append(core, literal...)
-	if len(fragments) > 0 {
-		// Pieces count by how many match: a disjunction scales by that share.
-		core = append(core, bleve.NewDisjunctionQuery(fragments...))
+	if pieces != nil {
+		// Pieces count by how many match: a match query scales by that share.
+		core = append(core, pieces)
 	}
 	core = appendAlternatives(core, expanded)
 	for _, t := range pq.themes {
@@ -245,7 +240,7 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 // search the segmented text match: the words, their pieces, the thesaurus
 // wordings and the phrases. Only that field's locations are read (for
 // snippets and explanations), so locating a page of hits needs none of
-// the other clauses (bigrams, title, tags); nil when there are none.
+// the other clauses (title, tags); nil when there are none.
 func (pq parsedQuery) locateQuery(withLoose bool) query.Query {
 	var qs []query.Query
 	for _, p := range pq.phrases {

@@ -16,8 +16,9 @@ const snippetRunes = 110
 type span struct{ start, end int }
 
 // matchSpans collects where the query matched the passage text: words of
-// the segmented field, and runs of at least three characters of the bigram
-// field (a lone bigram such as 企业 is too weak to show as a match).
+// the segmented field, and runs of at least three characters of the words
+// of the query the index does not know (a lone pair such as 企业 is too
+// weak to show as a match).
 func matchSpans(m *search.DocumentMatch, text string, grams []string) []span {
 	if m == nil {
 		return nil
@@ -31,10 +32,9 @@ func matchSpans(m *search.DocumentMatch, text string, grams []string) []span {
 	return mergeSpans(append(words, bigramRuns(text, grams)...))
 }
 
-// bigramRuns are the runs of the query's character bigrams in text that
-// are at least three characters long. They are found in the text itself:
-// the bigram field keeps no locations (it only widens recall), and a
-// bigram of the query that occurs in the text is one the field matched.
+// bigramRuns are the runs of the given character bigrams in text that are
+// at least three characters long, found in the text itself: the index
+// holds the passage's words, not its characters.
 func bigramRuns(text string, grams []string) []span {
 	if len(grams) == 0 {
 		return nil

@@ -11,14 +11,15 @@ cd "$(dirname "$0")/.."
 
 EVAL=${1:-../shared/eval}
 # Floors: the figures reached (README: 检索质量, 草稿关联) less a margin.
-MIN_NDCG=0.945      # reached 0.956
+MIN_NDCG=0.945      # reached 0.952 (0.956 with the bigram field, dropped for build speed)
 MIN_PRECISION=0.93  # reached 1.00
 MIN_RECALL=0.84     # reached 0.89
 MAX_FP_NEG=1        # reached 0
 # Hybrid search with stand-in embedding services (scripts/fakeembed): a
-# good model must keep its gain, a weak one must not cost more than 0.01.
-MIN_NDCG_GOOD=0.955 # reached 0.962 (semantic stand-in)
-MIN_NDCG_WEAK=0.946 # keyword-only 0.956 less 0.01 (bigram stand-in, reached 0.956)
+# good model must stay above keyword-only search, a weak one must not cost
+# more than 0.01.
+MIN_NDCG_GOOD=0.953 # reached 0.956 (semantic stand-in); keyword-only 0.952
+MIN_NDCG_WEAK=0.942 # keyword-only 0.952 less 0.01 (bigram stand-in, reached 0.952)
 
 if [ ! -f "$EVAL/evaluate.py" ] || [ ! -f "$EVAL/link_score.py" ]; then
   echo "quality: no evaluation scripts under $EVAL; skipped"
