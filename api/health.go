@@ -12,6 +12,9 @@ type healthBody struct {
 	Documents   int    `json:"documents,omitempty"`
 	Fingerprint string `json:"fingerprint,omitempty"`
 	Retrieval   string `json:"retrieval,omitempty"` // "hybrid" with an embedding service, else "lexical"
+	// Segments of the index: 1 after a full build, more for a while after
+	// documents are added or removed (bleve merges them in the background).
+	Segments uint64 `json:"segments,omitempty"`
 }
 
 // health answers 200 once the index is ready and 503 before.
@@ -28,6 +31,6 @@ func (s *Server) health(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, healthBody{
 		Status: "ok", Passages: n, Documents: len(ix.Library().Documents()),
-		Fingerprint: ix.Fingerprint(), Retrieval: ix.Retrieval(),
+		Fingerprint: ix.Fingerprint(), Retrieval: ix.Retrieval(), Segments: ix.Segments(),
 	})
 }

@@ -35,13 +35,13 @@ func benchSizes(b *testing.B) []int {
 
 var synthCache sync.Map // size -> []*corpus.Document
 
-func synthDocs(b *testing.B, n int) []*corpus.Document {
+func synthDocs(tb testing.TB, n int) []*corpus.Document {
 	if v, ok := synthCache.Load(n); ok {
 		return v.([]*corpus.Document)
 	}
 	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	docs := g.Documents(1, n)
 	synthCache.Store(n, docs)

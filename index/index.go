@@ -232,7 +232,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
-	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint(), ix.buildBatch)
+	n, err := indexAll(ctx, b, ix.Library().Documents(), ix.Fingerprint(), ix.buildBatch, log)
 	if cerr := b.Close(); err == nil {
 		err = cerr
 	}
@@ -337,6 +337,10 @@ func (ix *Index) Close() error {
 	}
 	return ix.bleve.Close()
 }
+
+// Segments returns the number of segments of the index: 1 after a full
+// build, more for a while after updates, until bleve merges them.
+func (ix *Index) Segments() uint64 { return segmentsOf(ix.bleve) }
 
 // Fingerprint identifies the corpus, dictionaries and mapping of the index.
 func (ix *Index) Fingerprint() string { return *ix.fingerprint.Load() }

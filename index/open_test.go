@@ -2,8 +2,11 @@ package index_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,5 +152,74 @@ func TestInterruptedBuildKeepsOldIndex(t *testing.T) {
 	defer rebuilt.Close()
 	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
 		t.Errorf("leftover of the interrupted build survived a successful build")
+	}
+}
+
+// A full build serves one segment, however many batches it took (bleve's
+// BM25 scores change with the number of segments), and a restart serves
+// the same: same hits, scores and facets.
+func TestFullBuildServesOneSegment(t *testing.T) {
+	lib := corpus.NewLibrary(synthDocs(t, 3000))
+	dir := t.TempDir()
+	open := func() *index.Index {
+		t.Helper()
+		// Batches of 50 passages: more segments than one merge task joins.
+		ix, err := index.Open(context.Background(), index.Config{Dir: dir, Library: lib, Segmenter: parts.Segmenter,
+			Themes: parts.Themes, Concepts: parts.Concepts, Places: parts.Places, Specificity: parts.Specificity, Logger: quiet,
+			BuildBatch: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	queries := []index.Request{
+		{Query: "楼宇经济", Page: 1, Size: 20},
+		{Query: "科技型企业缺少抵押物怎么贷款", Page: 1, Size: 20},
+		{Query: "企业", Page: 2, Size: 20},
+	}
+	type answer struct {
+		total uint64
+		ids   []string
+		score []float64
+		facet map[string][]index.FacetValue
+	}
+	ask := func(ix *index.Index) []answer {
+		var out []answer
+		for _, q := range queries {
+			res, err := ix.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := answer{total: res.Total, facet: res.Facets}
+			for _, h := range res.Hits {
+				a.ids = append(a.ids, h.Passage.ID)
+				a.score = append(a.score, h.Score)
+			}
+			out = append(out, a)
+		}
+		return out
+	}
+	ix := open()
+	if n := ix.Segments(); n != 1 {
+		t.Errorf("after a full build in batches of 50: %d segments, want 1", n)
+	}
+	built := ask(ix)
+	ix.Close()
+	again := open()
+	defer again.Close()
+	if n := again.Segments(); n != 1 {
+		t.Errorf("after a restart: %d segments, want 1", n)
+	}
+	for i, a := range ask(again) {
+		b := built[i]
+		if b.total != a.total || !slices.Equal(b.ids, a.ids) || !reflect.DeepEqual(b.facet, a.facet) {
+			t.Errorf("%q answered differently after a restart: total %d/%d", queries[i].Query, b.total, a.total)
+			continue
+		}
+		for j := range b.score {
+			if math.Abs(b.score[j]-a.score[j]) > 1e-9 {
+				t.Errorf("%q: score of %s %.6f after the build, %.6f after a restart", queries[i].Query, b.ids[j], b.score[j], a.score[j])
+			}
+		}
 	}
 }
