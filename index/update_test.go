@@ -3,13 +3,16 @@ package index_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
 	"github.com/shanxi-sme/kb/ingest"
+	"github.com/shanxi-sme/kb/synth"
 )
 
 func newsDoc(t *testing.T, name, text string) *corpus.Document {
@@ -112,5 +115,48 @@ func TestSearchDuringIngestion(t *testing.T) {
 	res, err := ix.Search(ctx, index.Request{Query: `"民宿集群"`})
 	if err != nil || res.Total != 4 {
 		t.Errorf("after 8 adds and 4 removals: %d hits, %v", res.Total, err)
+	}
+}
+
+// An index that took in documents scores as a fresh build of the same
+// documents: bleve's BM25 estimates the average field length from the
+// segments' dictionaries, and an update adds a segment that bleve's own
+// merges leave alone at this size (3,000 passages: a budget of two).
+func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
+	ctx := context.Background()
+	base := synthDocs(t, 3000)
+	ix := openAt(t, t.TempDir(), corpus.NewLibrary(base))
+	defer ix.Close()
+	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := g.Documents(2, 200) // another seed: other documents
+	if err := ix.AddDocuments(ctx, added...); err != nil {
+		t.Fatal(err)
+	}
+	if n := ix.Segments(); n != 1 {
+		t.Errorf("%d segments after the update, want 1", n)
+	}
+	fresh := openAt(t, t.TempDir(), corpus.NewLibrary(append(slices.Clone(base), added...)))
+	defer fresh.Close()
+	for _, q := range []string{"楼宇经济", "科技型企业缺少抵押物怎么贷款", "企业"} {
+		a, err := ix.Search(ctx, index.Request{Query: q, Page: 1, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := fresh.Search(ctx, index.Request{Query: q, Page: 1, Size: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Hits) != len(b.Hits) || a.Total != b.Total {
+			t.Fatalf("%q: updated index %d hits (total %d), fresh build %d (total %d)", q, len(a.Hits), a.Total, len(b.Hits), b.Total)
+		}
+		for i := range a.Hits {
+			if a.Hits[i].Passage.ID != b.Hits[i].Passage.ID || math.Abs(a.Hits[i].Score-b.Hits[i].Score) > 1e-9 {
+				t.Errorf("%q #%d: updated index %s %.6f, fresh build %s %.6f", q, i+1,
+					a.Hits[i].Passage.ID, a.Hits[i].Score, b.Hits[i].Passage.ID, b.Hits[i].Score)
+			}
+		}
 	}
 }
