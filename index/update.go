@@ -53,7 +53,6 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 		}
 		return fmt.Errorf("index new documents: %w", err)
 	}
-	ix.mergeAfterUpdate(ctx)
 	if d := ix.dense.Load(); d != nil {
 		if err := d.addVectors(ctx, lib, passages); err != nil {
 			ix.log.Warn("new passages have no vectors; they are found lexically", "err", err)
@@ -61,6 +60,9 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 	}
 	ix.lib.Store(lib)
 	ix.fingerprint.Store(&fp)
+	// After publishing: while the merge runs (seconds), searches resolve
+	// the new passages and count them as they find them.
+	ix.mergeAfterUpdate(ctx)
 	return nil
 }
 
