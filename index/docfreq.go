@@ -6,12 +6,28 @@ import (
 	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // maxSubwordShare is the share of passages above which a sub-word of a
 // query term is too common to help: 经济 inside 楼宇经济, 企业 inside
 // 高新技术企业. The whole term still counts; only the loose part goes.
 const maxSubwordShare = 0.2
+
+// reader opens a reader on the current snapshot of the index; the caller
+// closes it.
+func (ix *Index) reader() (index.IndexReader, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index internals: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	return r, nil
+}
 
 // DocFreqs returns how many passages contain each of terms as a word,
 // and how many passages there are, read from one snapshot of the index.
@@ -20,13 +36,9 @@ func (ix *Index) DocFreqs(ctx context.Context, terms []string) (map[string]uint6
 	if err != nil {
 		return nil, 0, fmt.Errorf("count passages: %w", err)
 	}
-	adv, err := ix.bleve.Advanced()
+	r, err := ix.reader()
 	if err != nil {
-		return nil, 0, fmt.Errorf("index internals: %w", err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, 0, fmt.Errorf("index reader: %w", err)
+		return nil, 0, err
 	}
 	defer r.Close()
 	out := make(map[string]uint64, len(terms))
@@ -64,11 +76,7 @@ func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 	if err != nil || total == 0 {
 		return
 	}
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return
 	}

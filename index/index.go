@@ -154,11 +154,7 @@ func (ix *Index) warmFacets() {
 			ix.log.Warn("facet table not prepared", "panic", p)
 		}
 	}()
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return
 	}
