@@ -129,13 +129,12 @@ send:
 	log.Info("passages indexed", "passages", n, "segments", segmentsOf(b), "ms", time.Since(started).Milliseconds())
 	// One segment instead of one per batch: each search opens a reader per
 	// term and per segment (a mix of queries over 10⁵ passages ran 20%
-	// faster on one), and bleve's BM25 estimates the average field length
-	// from the segments' dictionaries, so scores change with the number of
-	// segments (by a factor of two between 50 and 1): a fresh index always
-	// scores as one segment. Merging in the background while serving would
-	// be faster to ready, but answers would change when it ended. Once
-	// persisted, merging works on files; the fingerprint is written again
-	// so that the persisted snapshot is the merged one.
+	// faster on one). Scores do not depend on it (scorestats.go). Merging
+	// after ready would make the server ready sooner, but its first minute
+	// at 10⁶ passages would search a thousand segments while bleve's own
+	// planner, which runs beside a forced merge, rewrote them in tiers.
+	// Once persisted, merging works on files; the fingerprint is written
+	// again so that the persisted snapshot is the merged one.
 	merging := time.Now()
 	if err := compact(ctx, b); err != nil {
 		return n, err

@@ -53,7 +53,7 @@ func (ix *Index) ExplainScores(ctx context.Context, r Request) ([]ScoredHit, err
 	bq.AddMust(tq)
 	bq.AddFilter(bleve.NewDocIDQuery(ids))
 	req := bleve.NewSearchRequestOptions(bq, len(ids), 0, true)
-	er, err := ix.bleve.SearchInContext(ctx, req)
+	er, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("explain scores: %w", err)
 	}

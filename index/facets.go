@@ -40,10 +40,10 @@ func (ix *Index) disjunctiveFacets(ctx context.Context, q query.Query, filters m
 		fc := &facetCounter{tables: &ix.facets}
 		req := bleve.NewSearchRequestOptions(&countingQuery{Query: fq, fc: fc}, 0, 0, false)
 		req.Score = "none"
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.searchIndex(ctx, req)
 		if err == nil && fc.table == nil {
 			req.AddFacet(field, bleve.NewFacetRequest(field, facetSize))
-			res, err = ix.bleve.SearchInContext(ctx, req)
+			res, err = ix.searchIndex(ctx, req)
 		}
 		if err != nil {
 			return fmt.Errorf("facet %s: %w", field, err)

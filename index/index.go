@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+	"github.com/blevesearch/bleve/v2/search"
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
@@ -70,7 +71,8 @@ type Index struct {
 	fingerprint atomic.Pointer[string]
 	digests     sync.Map // *corpus.Document -> its digest, see fingerprintOf
 	path        string
-	facets      facetTables // facet values by document, per snapshot (facetcount.go)
+	facets      facetTables                      // facet values by document, per snapshot (facetcount.go)
+	stats       atomic.Pointer[search.BM25Stats] // segment-independent scoring statistics (scorestats.go)
 	buildBatch  int
 }
 
@@ -139,6 +141,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 			ix.dense.Store(d)
 		}
 	}
+	ix.refreshScoreStats(ctx)
 	go ix.warmFacets()
 	return ix, nil
 }

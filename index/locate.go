@@ -32,7 +32,7 @@ func (ix *Index) locate(ctx context.Context, q query.Query, hits []scored) error
 	}
 	req := bleve.NewSearchRequestOptions(filtered(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.IncludeLocations = true
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return fmt.Errorf("locate %d hits: %w", len(ids), err)
 	}

@@ -16,7 +16,7 @@ import (
 var (
 	parts  *kbase.Parts
 	shared *index.Index
-	quiet  = slog.New(slog.NewTextHandler(io.Discard, nil))
+	quiet  = slog.New(slog.NewTextHandler(benchLogOut(), nil))
 )
 
 func TestMain(m *testing.M) {
@@ -39,4 +39,11 @@ func TestMain(m *testing.M) {
 		defer shared.Close()
 		return m.Run()
 	}())
+}
+
+func benchLogOut() io.Writer {
+	if os.Getenv("KB_BENCH_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

@@ -58,7 +58,7 @@ func (ix *Index) MoreLike(ctx context.Context, q LikeQuery, size int) ([]LikeHit
 	bq.AddShould(should...)
 	bq.AddMustNot(termQuery(FieldKind, string(corpus.KindIndicator), 1))
 	req := bleve.NewSearchRequestOptions(bq, size, 0, false)
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("more like this: %w", err)
 	}

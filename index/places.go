@@ -72,7 +72,7 @@ func (ix *Index) leadingPlace(s string) (*corpus.Place, string) {
 func (ix *Index) hasPassages(ctx context.Context, field, value string) bool {
 	t := bleve.NewTermQuery(value)
 	t.SetField(field)
-	res, err := ix.bleve.SearchInContext(ctx, bleve.NewSearchRequestOptions(t, 0, 0, false))
+	res, err := ix.searchIndex(ctx, bleve.NewSearchRequestOptions(t, 0, 0, false))
 	return err == nil && res.Total > 0
 }
 

@@ -233,13 +233,13 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 	// No term locations here: decoding them for every match was a third
 	// of a common word's search; the hits shown get them from locate.
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err == nil && fc.table == nil {
 		// Not a scorch snapshot, or its table failed: bleve counts.
 		for _, f := range Facets {
 			req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		}
-		res, err = ix.bleve.SearchInContext(ctx, req)
+		res, err = ix.searchIndex(ctx, req)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search %q: %w", r.Query, err)
@@ -346,7 +346,7 @@ func (ix *Index) weakMatches(ctx context.Context, full, strong query.Query, filt
 	bq.AddMustNot(strong)
 	req := bleve.NewSearchRequestOptions(bq, size, from, false)
 	req.SortBy([]string{"-_score"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return nil, 0, fmt.Errorf("weak matches: %w", err)
 	}
@@ -421,7 +421,7 @@ func (ix *Index) lexicalAmong(ctx context.Context, q query.Query, dense []vector
 	}
 	req := bleve.NewSearchRequestOptions(filtered(q, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.SortBy([]string{"-_score"})
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("keyword matches among %d dense candidates: %w", len(ids), err)
 	}
@@ -475,7 +475,7 @@ func (ix *Index) Facets(ctx context.Context) (map[string][]FacetValue, error) {
 	for _, f := range Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 	}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.searchIndex(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("facets: %w", err)
 	}

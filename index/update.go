@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -27,6 +26,9 @@ func (ix *Index) AddDocuments(ctx context.Context, docs ...*corpus.Document) err
 func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passages int), docs ...*corpus.Document) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
+	// Whatever the outcome (passages in, or taken back): the statistics
+	// follow the passages, even when ctx ended the update.
+	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	old := ix.Library()
 	for _, d := range docs {
 		if _, dup := old.Document(d.ID); dup {
@@ -60,9 +62,8 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 	}
 	ix.lib.Store(lib)
 	ix.fingerprint.Store(&fp)
-	// After publishing: while the merge runs (seconds), searches resolve
-	// the new passages and count them as they find them.
-	ix.mergeAfterUpdate(ctx)
+	// The new segment is left to bleve's merges: scores do not depend on
+	// segments (scorestats.go).
 	return nil
 }
 
@@ -71,6 +72,7 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
+	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	old := ix.Library()
 	doc, ok := old.Document(id)
 	if !ok {
@@ -104,32 +106,6 @@ func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 	}
 	return nil
 }
-
-// mergeAfterUpdate merges the segment an update added into the others
-// while the index is small enough for that to take seconds (compact).
-// bleve's BM25 estimates the average field length from the segments'
-// dictionaries, rounded up, so an index updated in place would score
-// otherwise than a fresh build of the same documents (by 4–5% at 3,000
-// passages) for as long as bleve's own merges leave the new segment
-// alone, which at that size is for good. Above the limit a merge would
-// rewrite too much for each upload, and bleve's merges are left to it.
-// The passages are searchable already; a failed merge changes only scores.
-func (ix *Index) mergeAfterUpdate(ctx context.Context) {
-	n, err := ix.bleve.DocCount()
-	if err != nil || n > maxMergeAfterUpdate || segmentsOf(ix.bleve) <= 1 {
-		return
-	}
-	started := time.Now()
-	if err := compact(ctx, ix.bleve); err != nil {
-		ix.log.Warn("segments of an update not merged; scores differ slightly from a fresh build", "err", err)
-		return
-	}
-	ix.log.Debug("segments merged after an update", "passages", n, "ms", time.Since(started).Milliseconds())
-}
-
-// maxMergeAfterUpdate bounds the index, in passages, that mergeAfterUpdate
-// merges: 10⁵ passages merge in 6–9 s on 2 cores (BENCHMARKS.md).
-const maxMergeAfterUpdate = 100_000
 
 // deletePassages deletes passages and records fp, in one batch.
 func (ix *Index) deletePassages(passages []*corpus.Passage, fp string) error {

@@ -135,8 +135,10 @@ func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
 	if err := ix.AddDocuments(ctx, added...); err != nil {
 		t.Fatal(err)
 	}
-	if n := ix.Segments(); n != 1 {
-		t.Errorf("%d segments after the update, want 1", n)
+	// The update's passages are a segment of their own: scores must not
+	// depend on that (bleve's own BM25 statistics would).
+	if n := ix.Segments(); n < 2 {
+		t.Fatalf("%d segment(s) after the update: the test needs the update in a segment of its own", n)
 	}
 	fresh := openAt(t, t.TempDir(), corpus.NewLibrary(append(slices.Clone(base), added...)))
 	defer fresh.Close()
