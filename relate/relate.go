@@ -9,6 +9,7 @@ package relate
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
@@ -49,6 +50,8 @@ type Engine struct {
 	link     LinkParams
 	similar  SimilarParams
 	units    unitCache
+	// indicators: the indicator names of the library last searched.
+	indicators atomic.Pointer[indicatorCache]
 }
 
 // Errors callers tell apart.
