@@ -81,25 +81,29 @@ func (ix *Index) pruneCommon(ctx context.Context, pq *parsedQuery) {
 		return
 	}
 	defer r.Close()
-	share := func(field, term string) float64 {
+	count := func(field, term string) uint64 {
 		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 		if err != nil {
 			return 0
 		}
 		defer tfr.Close()
-		return float64(tfr.Count()) / float64(total)
+		return tfr.Count()
 	}
+	share := func(field, term string) float64 { return float64(count(field, term)) / float64(total) }
 	pq.common = map[string]bool{}
 	var unknown []string // words the index never saw as words: split differently there
+	rarest := total      // passages holding the rarest word: at most that many hold the phrase
 	for _, t := range pq.terms {
-		sh := share(FieldText, t)
-		if sh > maxTermShare {
+		n := count(FieldText, t)
+		rarest = min(rarest, n)
+		if float64(n)/float64(total) > maxTermShare {
 			pq.common[t] = true
 		}
-		if sh == 0 {
+		if n == 0 {
 			unknown = append(unknown, t)
 		}
 	}
+	pq.phraseLater = pq.hasPhraseLift() && rarest > uint64(ix.phraseRescoreMin)
 	kept := pq.subs[:0]
 	for _, s := range pq.subs {
 		if share(FieldText, s) <= maxSubwordShare {

@@ -29,3 +29,7 @@ func FacetsBothWays(ix *Index, q string) (table, builder map[string][]FacetValue
 	}
 	return fc.values(), facetValues(res.Facets), nil
 }
+
+// SetPhraseRescoreMin sets the number of passages above which a query's
+// phrase only rescores the candidates (rescore.go).
+func SetPhraseRescoreMin(ix *Index, n int) { ix.phraseRescoreMin = n }

@@ -74,6 +74,8 @@ type Index struct {
 	facets      facetTables                      // facet values by document, per snapshot (facetcount.go)
 	stats       atomic.Pointer[search.BM25Stats] // segment-independent scoring statistics (scorestats.go)
 	buildBatch  int
+	// phraseRescoreMin: see rescore.go; tests lower it.
+	phraseRescoreMin int
 }
 
 // fingerprintKey is where the index keeps the fingerprint of what it holds.
@@ -105,7 +107,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
 	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, placeOrder: placeOrder(cfg.Places), filler: loadFiller(), log: log, spec: cfg.Specificity,
-		buildBatch: cmp.Or(cfg.BuildBatch, defaultBuildBatch)}
+		buildBatch: cmp.Or(cfg.BuildBatch, defaultBuildBatch), phraseRescoreMin: defaultPhraseRescoreMin}
 	fusion := DefaultFusion()
 	if cfg.Fusion != nil {
 		fusion = *cfg.Fusion

@@ -50,6 +50,9 @@ type parsedQuery struct {
 	// loose marks sub-words and lone characters that are generic in general Chinese
 	// (经济 in 楼宇经济): a passage they alone match is a weak match.
 	loose map[string]bool
+	// phraseLater leaves the phrase of the free text out of the query: it
+	// only rescores the candidates (see rescorePhrase).
+	phraseLater bool
 
 	themes   []string // ontology themes the query names (人才引进 -> 人才)
 	counties []string // counties and zones the query names
@@ -132,6 +135,10 @@ func decodeQuote(s string) (rune, int) {
 	return 0, 0
 }
 
+// hasPhraseLift tells whether the free text as a phrase lifts the passages
+// that hold it: when it has several words.
+func (pq parsedQuery) hasPhraseLift() bool { return len(pq.terms) > 1 && hasHan(pq.free) }
+
 // textQuery builds the scoring query of a parsed query; nil means match all.
 // The query's words, sub-words, phrase, title match, character bigrams and
 // thesaurus expansions decide which passages match (any of them); the
@@ -174,7 +181,7 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 		}
 		lift = append(lift, matchQuery(FieldTitle, strings.Join(append(slices.Clone(words), pq.subs...), " "), segment.QueryAnalyzer, boostTitle))
 	}
-	if len(pq.terms) > 1 && hasHan(pq.free) {
+	if pq.hasPhraseLift() && !pq.phraseLater {
 		lift = append(lift, phraseQuery(pq.free, boostPhrase))
 	}
 	// Pieces of the user's words: dictionary sub-words.

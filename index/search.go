@@ -213,6 +213,16 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if q == nil {
 		q = bleve.NewMatchAllQuery()
 	}
+	ranking := q // the query that scores the hits shown (see rescore.go)
+	if pq.phraseLater {
+		whole := pq
+		whole.phraseLater = false
+		if strict != nil { // text is the strict query (swapped above)
+			ranking = filtered(whole.strictQuery(), filterQuery(filters))
+		} else {
+			ranking = filtered(whole.textQuery(), filterQuery(filters))
+		}
+	}
 	byOrder := text == nil || r.Sort == SortOrder
 	from, size := (r.Page-1)*r.Size, r.Size
 	rerank := !byOrder && from+size <= rerankWindow
@@ -253,6 +263,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := ix.disjunctiveFacets(ctx, facetText, filters, out.Facets); err != nil {
 		return nil, err
 	}
+	if ranking != q && rerank && !byOrder {
+		if err := ix.rescore(ctx, ranking, res); err != nil {
+			return nil, err
+		}
+	}
 	var ranked []scored
 	if byOrder {
 		ranked = ix.inOrder(res.Hits)
@@ -269,7 +284,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			}
 			return ix.lexicalConfidence(&pq, ranked, origins), nil
 		}
-		ranked, err = ix.hybrid(ctx, rr, q, res, ranked, out, confidence)
+		ranked, err = ix.hybrid(ctx, rr, ranking, res, ranked, out, confidence)
 		if err != nil {
 			return nil, err
 		}
