@@ -41,6 +41,8 @@ func TestMain(m *testing.M) {
 	}())
 }
 
+// benchLogOut is where the tests' index logs go: nowhere, or to stderr
+// with KB_BENCH_LOG set (to see a benchmark's build phases).
 func benchLogOut() io.Writer {
 	if os.Getenv("KB_BENCH_LOG") != "" {
 		return os.Stderr
