@@ -76,6 +76,7 @@ type Index struct {
 	buildBatch  int
 	// phraseRescoreMin: see rescore.go; tests lower it.
 	phraseRescoreMin int
+	slots            searchSlots // searches running at once (admit.go)
 }
 
 // fingerprintKey is where the index keeps the fingerprint of what it holds.
@@ -107,7 +108,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
 	ix := &Index{seg: seg, themes: cfg.Themes, concepts: cfg.Concepts, places: cfg.Places, placeOrder: placeOrder(cfg.Places), filler: loadFiller(), log: log, spec: cfg.Specificity,
-		buildBatch: cmp.Or(cfg.BuildBatch, defaultBuildBatch), phraseRescoreMin: defaultPhraseRescoreMin}
+		buildBatch: cmp.Or(cfg.BuildBatch, defaultBuildBatch), phraseRescoreMin: defaultPhraseRescoreMin, slots: newSearchSlots()}
 	fusion := DefaultFusion()
 	if cfg.Fusion != nil {
 		fusion = *cfg.Fusion

@@ -161,7 +161,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	release, err := admit(ctx)
+	release, err := ix.slots.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
