@@ -26,9 +26,6 @@ func (ix *Index) AddDocuments(ctx context.Context, docs ...*corpus.Document) err
 func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passages int), docs ...*corpus.Document) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
-	// Whatever the outcome (passages in, or taken back): the statistics
-	// follow the passages, even when ctx ended the update.
-	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	old := ix.Library()
 	for _, d := range docs {
 		if _, dup := old.Document(d.ID); dup {
@@ -47,6 +44,9 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 	for _, d := range docs {
 		passages = append(passages, d.Passages...)
 	}
+	// Whatever the outcome (passages in, or taken back): the scoring
+	// statistics follow the passages, even when ctx ended the update.
+	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	// Index first, then publish the library: a search in between may see
 	// hits it cannot resolve yet, which it skips.
 	if _, err := indexPassagesFinal(ctx, ix.bleve, docs, fp, progress); err != nil {
@@ -72,7 +72,6 @@ func (ix *Index) AddDocumentsProgress(ctx context.Context, progress func(passage
 func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
-	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	old := ix.Library()
 	doc, ok := old.Document(id)
 	if !ok {
@@ -81,6 +80,7 @@ func (ix *Index) RemoveDocument(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
+	defer ix.refreshScoreStats(context.WithoutCancel(ctx))
 	var keep []*corpus.Document
 	for _, d := range old.Documents() {
 		if d.ID != id {

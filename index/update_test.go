@@ -162,3 +162,57 @@ func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
 		}
 	}
 }
+
+// Removing a document brings the scores back to those of the index
+// without it: the statistics follow the passages after a deletion. The
+// document removed repeats passages of the corpus under other IDs, so
+// it brings no word of its own that its deleted passages would leave in
+// the dictionaries.
+func TestRemovalRestoresScores(t *testing.T) {
+	ctx := context.Background()
+	ix := openAt(t, t.TempDir(), parts.Library)
+	defer ix.Close()
+	queries := []string{"楼宇经济", "小升规奖励", "企业"}
+	scores := func() map[string]float64 {
+		out := map[string]float64{}
+		for _, q := range queries {
+			res, err := ix.Search(ctx, index.Request{Query: q, Page: 1, Size: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				out[q+" "+h.Passage.ID] = h.Score
+			}
+		}
+		return out
+	}
+	before := scores()
+	src := parts.Library.Documents()[0]
+	copyDoc := &corpus.Document{ID: "copy-" + src.ID, Title: src.Title, Source: "copy.txt", Format: "txt"}
+	for i, p := range src.Passages[:min(20, len(src.Passages))] {
+		c := *p
+		c.ID, c.DocID, c.Order = fmt.Sprintf("%s-p%03d", copyDoc.ID, i+1), copyDoc.ID, i+1
+		copyDoc.Passages = append(copyDoc.Passages, &c)
+	}
+	if err := ix.AddDocuments(ctx, copyDoc); err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for k, s := range scores() {
+		if b, ok := before[k]; ok && math.Abs(b-s) > 1e-9 {
+			changed = true
+		}
+	}
+	if !changed {
+		t.Fatal("setup: adding passages changed no score, so the test shows nothing")
+	}
+	if err := ix.RemoveDocument(ctx, copyDoc.ID); err != nil {
+		t.Fatal(err)
+	}
+	after := scores()
+	for k, b := range before {
+		if a, ok := after[k]; !ok || math.Abs(a-b) > 1e-9 {
+			t.Errorf("%s: %.6f before the copy came and went, %.6f (found %v) after", k, b, a, ok)
+		}
+	}
+}
