@@ -33,7 +33,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 7
+const mappingVersion = 8
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -54,14 +54,18 @@ func NewMapping() mapping.IndexMapping {
 		f.Store = false                // snippets are cut from the library's copy of the text
 		f.IncludeTermVectors = vectors // locations: for snippets and explanations only
 		f.IncludeInAll = false
+		f.DocValues = false // nothing sorts or facets on text
 		return f
 	}
-	keywordField := func() *mapping.FieldMapping {
+	// Keyword fields: no term vectors (no phrase or snippet reads their
+	// positions); doc values only where a search sorts or counts facets.
+	keywordField := func(docValues bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeInAll = false
-		f.DocValues = true
+		f.IncludeTermVectors = false
+		f.DocValues = docValues
 		return f
 	}
 	order := bleve.NewNumericFieldMapping()
@@ -74,9 +78,10 @@ func NewMapping() mapping.IndexMapping {
 	// already give; an unknown word of a query is matched by its pieces.
 	dm.AddFieldMappingsAt(FieldText, text(FieldText, true))
 	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, false))
-	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldCaseTheme, FieldKind, FieldPolicy, FieldDoc} {
-		dm.AddFieldMappingsAt(f, keywordField())
+	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldKind, FieldPolicy, FieldDoc} {
+		dm.AddFieldMappingsAt(f, keywordField(true)) // Facets, and FieldDoc to sort by
 	}
+	dm.AddFieldMappingsAt(FieldCaseTheme, keywordField(false)) // only lifts scores
 	dm.AddFieldMappingsAt(FieldOrder, order)
 	// No field goes into _all; without this bleve still builds the empty
 	// composite field for every passage.
