@@ -51,7 +51,7 @@ type parsedQuery struct {
 	// (经济 in 楼宇经济): a passage they alone match is a weak match.
 	loose map[string]bool
 	// phraseLater leaves the phrase of the free text out of the query: it
-	// only rescores the candidates (see rescorePhrase).
+	// only rescores the candidates (see rescore.go).
 	phraseLater bool
 
 	themes   []string // ontology themes the query names (人才引进 -> 人才)

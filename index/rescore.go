@@ -14,7 +14,7 @@ import (
 // it (落实工作 as written, not 落实 here and 工作 there). bleve checks a
 // phrase by reading the word positions of every passage that holds all
 // its words: for two common words at 10⁶ passages that is 134,000
-// passages and most of the slowest search of the benchmark (253 ms).
+// passages and most of the slowest search of the benchmark (253–274 ms).
 // When the rarest word of the phrase is in more than phraseRescoreMin
 // passages, the search leaves the phrase out and scores only its
 // candidates, the rerank window, with the whole query (as Elasticsearch's
