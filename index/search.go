@@ -213,16 +213,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if q == nil {
 		q = bleve.NewMatchAllQuery()
 	}
-	ranking := q // the query that scores the hits shown (see rescore.go)
-	if pq.phraseLater {
-		whole := pq
-		whole.phraseLater = false
-		if strict != nil { // text is the strict query (swapped above)
-			ranking = filtered(whole.strictQuery(), filterQuery(filters))
-		} else {
-			ranking = filtered(whole.textQuery(), filterQuery(filters))
-		}
-	}
 	byOrder := text == nil || r.Sort == SortOrder
 	from, size := (r.Page-1)*r.Size, r.Size
 	rerank := !byOrder && from+size <= rerankWindow
@@ -233,6 +223,19 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		from, size, rerank = 0, sortWindow, true
 	case rerank:
 		from, size = 0, rerankWindow
+	}
+	// The query that scores the hits shown: with the phrase left out of q,
+	// the whole query rescores the window (rescore.go); past the window
+	// the hits keep q's order.
+	ranking := q
+	if pq.phraseLater && rerank && !byOrder {
+		whole := pq
+		whole.phraseLater = false
+		if strict != nil { // text is the strict query (swapped above)
+			ranking = filtered(whole.strictQuery(), filterQuery(filters))
+		} else {
+			ranking = filtered(whole.textQuery(), filterQuery(filters))
+		}
 	}
 	fc := &facetCounter{tables: &ix.facets} // counts the facets of every match (facetcount.go)
 	req := bleve.NewSearchRequestOptions(&countingQuery{Query: q, fc: fc}, size, from, false)
@@ -263,7 +266,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	if err := ix.disjunctiveFacets(ctx, facetText, filters, out.Facets); err != nil {
 		return nil, err
 	}
-	if ranking != q && rerank && !byOrder {
+	if ranking != q {
 		if err := ix.rescore(ctx, ranking, res); err != nil {
 			return nil, err
 		}
