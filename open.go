@@ -73,33 +73,41 @@ func openKBSeed(ctx context.Context, dataDir string, log *slog.Logger, emb embed
 	if err := checkDataDir(dataDir); err != nil {
 		return nil, err
 	}
-	// A synthetic corpus needs only the vocabularies: it is generated
-	// while the dictionaries load.
+	// The stored documents and a synthetic corpus need only the
+	// vocabularies: they are loaded and generated while the dictionaries
+	// load, so that a start takes the longer of the two, not their sum.
 	var (
-		extra    []*corpus.Document
-		synthErr error
-		generate func(*kbase.Parts)
-	)
-	if len(synthPassages) > 0 && synthPassages[0] > 0 {
-		generate = func(p *kbase.Parts) {
-			g, err := synth.New(synth.Sources{Places: p.Places, Themes: p.Themes, Concepts: p.Concepts})
-			if err != nil {
-				synthErr = err
-				return
+		extra     []*corpus.Document
+		stored    *kbase.Stored
+		aloneErr  error
+		alongside = func(p *kbase.Parts) {
+			if len(synthPassages) > 0 && synthPassages[0] > 0 {
+				g, err := synth.New(synth.Sources{Places: p.Places, Themes: p.Themes, Concepts: p.Concepts})
+				if err != nil {
+					aloneErr = err
+					return
+				}
+				extra = g.Documents(seed, synthPassages[0])
+				log.Info("synthetic corpus generated", "documents", len(extra), "ms", time.Since(start).Milliseconds())
 			}
-			extra = g.Documents(seed, synthPassages[0])
-			log.Info("synthetic corpus generated", "documents", len(extra), "ms", time.Since(start).Milliseconds())
+			stored, aloneErr = p.OpenStored(ctx, dataDir, log)
+			if aloneErr == nil {
+				log.Info("stored documents loaded", "ms", time.Since(start).Milliseconds())
+			}
 		}
+	)
+	parts, err := loadPartsAlongside(dataDir, alongside)
+	if aloneErr != nil {
+		return nil, aloneErr
 	}
-	parts, err := loadPartsAlongside(dataDir, generate)
 	if err != nil {
+		if stored != nil {
+			_ = stored.Close()
+		}
 		return nil, err
 	}
-	if synthErr != nil {
-		return nil, synthErr
-	}
 	log.Info("dictionaries loaded", "domain_words", parts.Segmenter.DomainWords(), "ms", time.Since(start).Milliseconds())
-	kb, err := parts.Open(ctx, dataDir, log, emb, extra...)
+	kb, err := parts.OpenIndexOver(ctx, stored, emb, extra...)
 	if err != nil {
 		return nil, err
 	}

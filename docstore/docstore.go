@@ -92,19 +92,16 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 		}
 	}
 	s := &Store{dir: dir, quarantine: opts.Quarantine, log: log, byHash: map[string]Record{}}
+	// One read of each record: a restart reads thousands.
 	for _, e := range entries {
 		if !e.IsDir() || !validID.MatchString(e.Name()) {
 			continue
 		}
-		if _, err := s.record(e.Name()); err != nil {
+		r, err := s.record(e.Name())
+		if err != nil {
 			s.setAside(e.Name(), err)
+			continue
 		}
-	}
-	list, err := s.List()
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range list {
 		s.byHash[r.Hash] = r
 	}
 	return s, nil

@@ -2,7 +2,6 @@ package kbase
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -56,13 +55,6 @@ type KB struct {
 	writing chan struct{}
 }
 
-// parsedRecord is the parsed form of a stored original, kept beside it.
-type parsedRecord struct {
-	Version  int              `json:"version"` // corpus.ParserVersion
-	Data     string           `json:"data"`    // the vocabularies tagging used (Parts.dataFingerprint)
-	Document *corpus.Document `json:"document"`
-}
-
 // Open opens the catalog under dataDir. It takes the data folder's lock
 // first (a second process gets a *LockedError), finishes or rolls back
 // the changes a killed process left (see journal.go), sets damaged
@@ -70,8 +62,30 @@ type parsedRecord struct {
 // only the originals whose parsed form is missing or stale) and opens the
 // index over them and the embedded corpus, reconciling it with them.
 // Extra documents (a synthetic corpus for benchmarks) are indexed too but
-// not stored.
-func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, extra ...*corpus.Document) (_ *KB, err error) {
+// not stored. It is OpenStored followed by OpenIndexOver.
+func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb embedding.Config, extra ...*corpus.Document) (*KB, error) {
+	st, err := p.OpenStored(ctx, dataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	return p.OpenIndexOver(ctx, st, emb, extra...)
+}
+
+// Stored is a catalog opened up to its index: locked, recovered, its
+// stored documents loaded. Opening it needs only the vocabularies, not the
+// segmenter, so a start does it while the segmenter's dictionary loads
+// (LoadVocabAlongside): on a catalog of 10⁵ passages the two take about
+// a second each. Its owner either opens the index over it (OpenIndexOver)
+// or closes it.
+type Stored struct {
+	kb   *KB
+	docs []*corpus.Document
+}
+
+// OpenStored opens the catalog under dataDir up to its index (see Open).
+// Of p it uses the tagger and the vocabulary fingerprint only, which the
+// parts LoadVocabAlongside gives its alongside function have.
+func (p *Parts) OpenStored(ctx context.Context, dataDir string, log *slog.Logger) (_ *Stored, err error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -97,20 +111,41 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 	if err != nil {
 		return nil, err
 	}
-	docs := append(append([]*corpus.Document{}, p.Library.Documents()...), extra...)
-	stored, err := kb.loadAll(ctx, records)
+	docs, err := kb.loadAll(ctx, records)
 	if err != nil {
 		return nil, err
 	}
-	docs = append(docs, stored...)
-	if kb.index, err = p.openIndex(ctx, dataDir, log, emb, corpus.NewLibrary(docs)); err != nil {
+	return &Stored{kb: kb, docs: docs}, nil
+}
+
+// Close releases a catalog whose index was not opened (the data folder's lock).
+func (st *Stored) Close() error { return unlock(st.kb.lock) }
+
+// OpenIndexOver opens the index over the stored documents of st, the
+// embedded corpus and extra, and returns the open catalog. st is closed
+// when it fails. p are the parts st was opened with, now with the
+// segmenter.
+func (p *Parts) OpenIndexOver(ctx context.Context, st *Stored, emb embedding.Config, extra ...*corpus.Document) (_ *KB, err error) {
+	kb := st.kb
+	defer func() {
+		if err != nil {
+			_ = st.Close()
+		}
+	}()
+	if p.Segmenter == nil || p.dataFingerprint != kb.parts.dataFingerprint || p.Tagger != kb.parts.Tagger {
+		return nil, errors.New("open index: the parts are not those the catalog was opened with, or have no segmenter")
+	}
+	kb.parts = p
+	docs := append(append([]*corpus.Document{}, p.Library.Documents()...), extra...)
+	docs = append(docs, st.docs...)
+	if kb.index, err = p.openIndex(ctx, kb.dataDir, kb.log, emb, corpus.NewLibrary(docs)); err != nil {
 		return nil, err
 	}
 	if kb.relate, err = p.Relate(kb.index); err != nil {
 		_ = kb.index.Close()
 		return nil, err
 	}
-	if kb.tasks, err = openTasks(filepath.Join(dataDir, tasksDir), log); err != nil {
+	if kb.tasks, err = openTasks(filepath.Join(kb.dataDir, tasksDir), kb.log); err != nil {
 		_ = kb.index.Close()
 		return nil, err
 	}
@@ -120,7 +155,7 @@ func (p *Parts) Open(ctx context.Context, dataDir string, log *slog.Logger, emb 
 // loadAll loads the parsed documents of records on every core, in the
 // order of records (the index fingerprint depends on it); the originals
 // that cannot be read are left out. Decoding the parsed documents is most
-// of a restart: 1.5 s for 10⁵ passages on one core (BENCHMARKS.md).
+// of a restart (BENCHMARKS.md).
 func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus.Document, error) {
 	loaded := make([]*corpus.Document, len(records))
 	var (
@@ -131,12 +166,13 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			in := corpus.NewInterner()
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(records) {
 					return
 				}
-				loaded[i] = kb.loadParsed(ctx, records[i])
+				loaded[i] = kb.loadParsed(ctx, records[i], in)
 			}
 		}()
 	}
@@ -156,14 +192,16 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 // loadParsed returns the parsed document of a stored original: its stored
 // parsed form when current, else the original parsed again (and the parsed
 // form stored for next time). nil: the original cannot be read.
-func (kb *KB) loadParsed(ctx context.Context, r docstore.Record) *corpus.Document {
+// Its strings are interned with in (corpus.Document.Compact).
+func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, in *corpus.Interner) *corpus.Document {
 	b, err := kb.store.Parsed(r.ID)
 	if err == nil {
 		var pr parsedRecord
-		switch err := json.Unmarshal(b, &pr); {
+		switch err := decodeParsed(b, &pr); {
 		case err != nil || pr.Document == nil || pr.Document.ID != r.ID:
 			kb.setAsideParsed(r.ID, b, err)
 		case pr.Version == corpus.ParserVersion && pr.Data == kb.parts.dataFingerprint:
+			pr.Document.Compact(in)
 			return pr.Document
 		default:
 			kb.log.Info("stored document parsed again: the parser or its data changed", "id", r.ID, "name", r.Name)
@@ -186,6 +224,7 @@ func (kb *KB) loadParsed(ctx context.Context, r docstore.Record) *corpus.Documen
 	} else if err := kb.store.SetParsed(r.ID, enc); err != nil {
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
 	}
+	doc.Compact(in)
 	return doc
 }
 
@@ -210,14 +249,6 @@ func (kb *KB) setAsideParsed(id string, b []byte, why error) {
 		kb.log.Error("damaged parsed document could not be set aside", "id", id, "err", err)
 	}
 	kb.log.Warn("damaged parsed document set aside in quarantine; the original is parsed again", "id", id, "err", why, "moved_to", dst)
-}
-
-func (kb *KB) encodeParsed(doc *corpus.Document) ([]byte, error) {
-	b, err := json.Marshal(parsedRecord{Version: corpus.ParserVersion, Data: kb.parts.dataFingerprint, Document: doc})
-	if err != nil {
-		return nil, fmt.Errorf("encode parsed document: %w", err)
-	}
-	return b, nil
 }
 
 // Relate returns the relatedness engine over the index.
@@ -288,6 +319,7 @@ func (kb *KB) IngestProgress(ctx context.Context, name string, raw []byte, progr
 	if err != nil {
 		return nil, err
 	}
+	doc.Compact(nil)
 	rec := docstore.Record{ID: doc.ID, Name: name, Format: doc.Format, Hash: doc.Hash, Size: int64(len(raw)),
 		Title: doc.Title, Added: time.Now().UTC()}
 	if err := kb.begin("add", doc.ID, name); err != nil {

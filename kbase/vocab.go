@@ -103,6 +103,21 @@ func LoadVocabAlongside(dir string, alongside func(*Parts)) (*Parts, error) {
 		return nil, fmt.Errorf("load corpus: %w", err)
 	}
 	p.Library = corpus.NewLibrary(docs)
+	// The other files are read (not yet loaded) first: the fingerprint
+	// covers them all, and the work alongside (loading stored documents)
+	// needs it to tell current parse results from stale ones.
+	domain, domainOK, err := read(VocabDomain)
+	if err != nil {
+		return nil, err
+	}
+	if domainOK {
+		overrides[VocabDomain] = domain
+	}
+	general, generalOK, err := read(VocabGeneral)
+	if err != nil {
+		return nil, err
+	}
+	p.dataFingerprint = vocabFingerprint(overrides)
 	if alongside != nil {
 		vocab := *p // a copy: the fields set below are not its
 		done := make(chan struct{})
@@ -113,11 +128,8 @@ func LoadVocabAlongside(dir string, alongside func(*Parts)) (*Parts, error) {
 		defer func() { <-done }()
 	}
 	opts := segment.Options{Words: append(append(p.Places.Terms(), p.Themes.Terms()...), p.Concepts.Terms()...)}
-	if s, ok, err := read(VocabDomain); err != nil {
-		return nil, err
-	} else if ok {
-		overrides[VocabDomain] = s
-		opts.DomainDict, opts.DomainSource = s, src(VocabDomain)
+	if domainOK {
+		opts.DomainDict, opts.DomainSource = domain, src(VocabDomain)
 	}
 	if p.Segmenter, err = segment.New(opts); err != nil {
 		if opts.DomainDict != "" {
@@ -125,16 +137,13 @@ func LoadVocabAlongside(dir string, alongside func(*Parts)) (*Parts, error) {
 		}
 		return nil, fmt.Errorf("load segmenter: %w", err)
 	}
-	if s, ok, err := read(VocabGeneral); err != nil {
-		return nil, err
-	} else if ok {
-		if p.Specificity, err = specificity.Parse(bytes.NewReader([]byte(s)), src(VocabGeneral)); err != nil {
+	if generalOK {
+		if p.Specificity, err = specificity.Parse(bytes.NewReader([]byte(general)), src(VocabGeneral)); err != nil {
 			return nil, vocabError(err)
 		}
 	} else if p.Specificity, err = specificity.Default(); err != nil {
 		return nil, fmt.Errorf("load term specificity: %w", err)
 	}
-	p.dataFingerprint = vocabFingerprint(overrides)
 	return p, nil
 }
 
