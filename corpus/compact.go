@@ -25,7 +25,11 @@ func (d *Document) Compact(in *Interner) {
 	d.Title = intern(d.Title)
 	d.Issuer = intern(d.Issuer)
 	for _, p := range d.Passages {
-		p.DocID = d.ID
+		if p.DocID == d.ID {
+			p.DocID = d.ID
+		} else {
+			p.DocID = intern(p.DocID)
+		}
 		ids[p.ID] = p.ID
 		p.Kind = Kind(intern(string(p.Kind)))
 		internAll(p.HeadingPath)

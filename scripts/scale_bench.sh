@@ -7,7 +7,8 @@
 #
 # Environment: SEED (corpus seed, 1), QUERIES (mix size, 300), LOAD_SECONDS
 # (20), LOAD_REQUESTS (4000), SKIP_FTS=1 to measure the project only,
-# KEEP_DATA=1 to reuse the index of the previous run.
+# KEEP_DATA=1 to reuse the index of the previous run, SKIP_STORED=1 to
+# skip the restart from a stored catalog (below).
 # Loopback only; every load is bounded in time and count; the server is
 # stopped on exit.
 set -euo pipefail
@@ -34,17 +35,21 @@ SERVER=
 stop() { if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; SERVER=; fi; }
 trap stop EXIT
 
-# start DATA LOG VAR: starts the server and sets VAR to the seconds to /healthz 200.
+# start DATA LOG VAR: starts the server and sets VAR to the seconds to
+# /healthz 200. SOURCE holds the flags that give it its corpus beside the
+# data folder's: the synthetic one, generated at every start.
+SOURCE=(--synth "$N" --synth-seed "$SEED")
 start() {
   local t0; t0=$(date +%s.%N)
-  "$W/kb" serve --addr 127.0.0.1:$PORT --data "$1" --synth "$N" --synth-seed "$SEED" --log-level info >"$2" 2>&1 &
+  local data=$1 log=$2 var=$3
+  "$W/kb" serve --addr 127.0.0.1:$PORT --data "$data" "${SOURCE[@]}" --log-level info >"$log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 6000); do
     if curl -sf "$URL/healthz" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "$SERVER" 2>/dev/null; then echo "server died: $(tail -5 "$2")" >&2; exit 1; fi
+    if ! kill -0 "$SERVER" 2>/dev/null; then echo "server died: $(tail -5 "$log")" >&2; exit 1; fi
     sleep 0.1
   done
-  printf -v "$3" '%s' "$(echo "$(date +%s.%N) - $t0" | bc)"
+  printf -v "$var" '%s' "$(echo "$(date +%s.%N) - $t0" | bc)"
 }
 
 # --- the project
@@ -71,6 +76,20 @@ stop
 start "$W/data" "$W/serve-reuse1.log" READY_REUSE1; stop
 start "$W/data" "$W/serve-reuse2.log" READY_REUSE2; stop
 { echo "ready_build $READY_BUILD"; echo "ready_reuse $READY_REUSE1 $READY_REUSE2"; } >"$R/kb_ready.txt"
+
+# --- restart from a stored catalog: what a deployment restarts from. The
+# synthetic documents (seed 1) are stored as brought documents are, each
+# with its parsed form, and the index is built over them, by the kbase
+# restart benchmark; the server then starts on that data folder alone.
+if [ "${SKIP_STORED:-0}" != 1 ]; then
+  [ "${KEEP_DATA:-0}" = 1 ] || rm -rf "$W/stored"
+  (cd "$REPO" && KB_BENCH_PASSAGES="$N" KB_BENCH_DIR="$W/stored" go test ./kbase -run '^$' -bench RestartStored -benchtime 1x) >"$R/kb_stored_bench.txt"
+  SOURCE=() # the data folder alone
+  start "$W/stored" "$W/serve-stored1.log" READY_STORED1
+  HP=$(curl -s "$URL/healthz" | $PY -c 'import json,sys; print(json.load(sys.stdin)["passages"])'); stop
+  start "$W/stored" "$W/serve-stored2.log" READY_STORED2; stop
+  echo "ready_stored $READY_STORED1 $READY_STORED2 $HP" >>"$R/kb_ready.txt"
+fi
 grep -o 'passages_per_s=[0-9]*' "$W/serve-build.log" | head -1 | cut -d= -f2 >"$R/kb_index_rate.txt" || true
 
 # --- the reference
