@@ -152,6 +152,11 @@ func get(ctx context.Context, client *http.Client, base string, q Query) error {
 	if err != nil {
 		return err
 	}
+	// Asked for explicitly, a compressed answer is not decompressed by the
+	// transport: the server compresses as it does for browsers, and the
+	// tool, which runs on the server's machine and discards the body,
+	// takes less of its CPU.
+	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
