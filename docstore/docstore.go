@@ -43,8 +43,9 @@ type Store struct {
 	dir        string
 	quarantine string // where damaged documents are moved; "" leaves them
 	log        *slog.Logger
-	mu         sync.Mutex        // serialises writers and guards byHash
+	mu         sync.Mutex        // serialises writers and guards the maps
 	byHash     map[string]Record // content hash -> record, for duplicate checks without reading every record
+	byID       map[string]Record // the records read at open and written since: List reads no file
 }
 
 // Options configures OpenWith.
@@ -91,7 +92,7 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
-	s := &Store{dir: dir, quarantine: opts.Quarantine, log: log, byHash: map[string]Record{}}
+	s := &Store{dir: dir, quarantine: opts.Quarantine, log: log, byHash: map[string]Record{}, byID: map[string]Record{}}
 	// One read of each record: a restart reads thousands.
 	for _, e := range entries {
 		if !e.IsDir() || !validID.MatchString(e.Name()) {
@@ -103,28 +104,22 @@ func OpenWith(dir string, opts Options) (*Store, error) {
 			continue
 		}
 		s.byHash[r.Hash] = r
+		s.byID[r.ID] = r
 	}
 	return s, nil
 }
 
-// List returns the stored documents, oldest first.
+// List returns the stored documents, oldest first: those whose records
+// were read when the store opened (damaged ones set aside) and those
+// stored since. It reads no file: the caller holds the data folder's lock,
+// so the store is the folder's only writer.
 func (s *Store) List() ([]Record, error) {
-	entries, err := os.ReadDir(s.dir)
-	if err != nil {
-		return nil, fmt.Errorf("read document folder: %w", err)
-	}
-	var out []Record
-	for _, e := range entries {
-		if !e.IsDir() || !validID.MatchString(e.Name()) {
-			continue
-		}
-		r, err := s.record(e.Name())
-		if err != nil {
-			// Damaged since Open (or left in place): skip it, never fail the listing.
-			continue
-		}
+	s.mu.Lock()
+	out := make([]Record, 0, len(s.byID))
+	for _, r := range s.byID {
 		out = append(out, r)
 	}
+	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].Added.Equal(out[j].Added) {
 			return out[i].Added.Before(out[j].Added)
@@ -183,8 +178,9 @@ func (s *Store) Quarantine(id string, why error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, err := s.record(id); err == nil {
+	if r, ok := s.byID[id]; ok {
 		delete(s.byHash, r.Hash)
+		delete(s.byID, id)
 	}
 	s.setAside(id, why)
 }
@@ -294,6 +290,7 @@ func (s *Store) PutParsed(r Record, raw, parsed []byte) error {
 		return fmt.Errorf("move document into place: %w", err)
 	}
 	s.byHash[r.Hash] = r
+	s.byID[r.ID] = r
 	return atomicfile.SyncDir(s.dir)
 }
 
@@ -316,7 +313,12 @@ func (s *Store) Delete(id string) error {
 	if err := os.Rename(final, trash); err != nil {
 		return fmt.Errorf("remove document %s: %w", id, err)
 	}
-	delete(s.byHash, r.Hash)
+	if known, ok := s.byID[id]; ok {
+		delete(s.byHash, known.Hash)
+		delete(s.byID, id)
+	} else {
+		delete(s.byHash, r.Hash)
+	}
 	if err := atomicfile.SyncDir(s.dir); err != nil {
 		return err
 	}
