@@ -4,43 +4,41 @@ package corpus
 // document that lives in the library for the life of the process. A
 // decoded document holds its own copy of every string: each passage
 // repeats its document's ID, its headings and its case, and its tags name
-// a few dozen counties and themes. Compact replaces them with one copy
-// per distinct value (passage IDs once per document; the other strings
-// once per interner, which a caller shares across the documents it
-// loads) and makes the passages of a case share one CaseRef. Passage text is
-// left alone: it is not repeated. At 10⁵ stored passages this takes a
-// quarter off the library's heap (BENCHMARKS.md), which the garbage
-// collector's target then follows.
+// a few dozen counties and themes. Compact keeps one copy per distinct
+// value and makes the passages of a case share one CaseRef. Passage text
+// is left alone: it is not repeated.
 //
+// The document's own strings (IDs, headings, titles, labels) repeat only
+// within it and are shared through a table of its own, dropped when
+// Compact returns; the vocabulary's values (kinds, places, themes,
+// policies, issuers) repeat across documents and are shared through
+// vocab, which a caller keeps across the documents it loads. Keeping the
+// two apart keeps vocab small: with every heading and label in it, it
+// grew to millions of entries at 10⁶ passages and its lookups took half
+// as long as decoding.
+//
+// The library of 10⁵ stored passages goes from 133 to 94 MB
+// (BENCHMARKS.md), and the garbage collector's target follows it.
 // Compact changes no value, only where values are stored; call it before
-// d is shared. in may be nil: the document shares within itself only.
-func (d *Document) Compact(in *Interner) {
-	if in == nil {
-		in = NewInterner()
+// d is shared. vocab may be nil: values are then shared within d only.
+func (d *Document) Compact(vocab *Interner) {
+	own := NewInterner()
+	if vocab == nil {
+		vocab = own
 	}
-	intern, internAll := in.String, in.strings
-	ids := make(map[string]string, len(d.Passages))
 	cases := map[CaseRef]*CaseRef{}
-	d.ID = intern(d.ID)
-	d.Title = intern(d.Title)
-	d.Issuer = intern(d.Issuer)
+	d.ID, d.Title, d.Issuer = own.String(d.ID), own.String(d.Title), vocab.String(d.Issuer)
 	for _, p := range d.Passages {
-		if p.DocID == d.ID {
-			p.DocID = d.ID
-		} else {
-			p.DocID = intern(p.DocID)
-		}
-		ids[p.ID] = p.ID
-		p.Kind = Kind(intern(string(p.Kind)))
-		internAll(p.HeadingPath)
-		p.Title = intern(p.Title)
-		p.Label = intern(p.Label)
-		internAll(p.Counties)
-		internAll(p.Cities)
-		internAll(p.Themes)
-		internAll(p.Policies)
+		p.ID, p.DocID = own.String(p.ID), own.String(p.DocID)
+		p.Kind = Kind(vocab.String(string(p.Kind)))
+		own.strings(p.HeadingPath)
+		p.Title, p.Label = own.String(p.Title), own.String(p.Label)
+		vocab.strings(p.Counties)
+		vocab.strings(p.Cities)
+		vocab.strings(p.Themes)
+		vocab.strings(p.Policies)
 		if p.Case != nil {
-			key := CaseRef{Number: p.Case.Number, Title: intern(p.Case.Title), County: intern(p.Case.County)}
+			key := CaseRef{Number: p.Case.Number, Title: own.String(p.Case.Title), County: vocab.String(p.Case.County)}
 			if shared, ok := cases[key]; ok {
 				p.Case = shared
 			} else {
@@ -49,30 +47,23 @@ func (d *Document) Compact(in *Interner) {
 			}
 		}
 	}
-	sameIDs := func(list []string) {
-		for i, id := range list {
-			if s, ok := ids[id]; ok {
-				list[i] = s
-			}
-		}
-	}
 	var walk func([]*Section)
 	walk = func(secs []*Section) {
 		for _, s := range secs {
-			s.Title = intern(s.Title)
-			sameIDs(s.Passages)
+			s.Title = own.String(s.Title)
+			own.strings(s.Passages)
 			walk(s.Sections)
 		}
 	}
 	walk(d.Sections)
 	for _, c := range d.Cases {
-		c.Title, c.County, c.City = intern(c.Title), intern(c.County), intern(c.City)
-		internAll(c.Themes)
-		sameIDs(c.Passages)
+		c.Title, c.County, c.City = own.String(c.Title), vocab.String(c.County), vocab.String(c.City)
+		vocab.strings(c.Themes)
+		own.strings(c.Passages)
 	}
 	for _, in := range d.Indicators {
 		for i := range in.Rows {
-			in.Rows[i].County, in.Rows[i].City = intern(in.Rows[i].County), intern(in.Rows[i].City)
+			in.Rows[i].County, in.Rows[i].City = vocab.String(in.Rows[i].County), vocab.String(in.Rows[i].City)
 		}
 	}
 }

@@ -166,13 +166,13 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			in := corpus.NewInterner()
+			vocab := corpus.NewInterner() // one per core (corpus.Interner)
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(records) {
 					return
 				}
-				loaded[i] = kb.loadParsed(ctx, records[i], in)
+				loaded[i] = kb.loadParsed(ctx, records[i], vocab)
 			}
 		}()
 	}
@@ -192,8 +192,8 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 // loadParsed returns the parsed document of a stored original: its stored
 // parsed form when current, else the original parsed again (and the parsed
 // form stored for next time). nil: the original cannot be read.
-// Its strings are interned with in (corpus.Document.Compact).
-func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, in *corpus.Interner) *corpus.Document {
+// Its vocabulary values are shared through vocab (corpus.Document.Compact).
+func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, vocab *corpus.Interner) *corpus.Document {
 	b, err := kb.store.Parsed(r.ID)
 	if err == nil {
 		var pr parsedRecord
@@ -201,7 +201,7 @@ func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, in *corpus.Inte
 		case err != nil || pr.Document == nil || pr.Document.ID != r.ID:
 			kb.setAsideParsed(r.ID, b, err)
 		case pr.Version == corpus.ParserVersion && pr.Data == kb.parts.dataFingerprint:
-			pr.Document.Compact(in)
+			pr.Document.Compact(vocab)
 			return pr.Document
 		default:
 			kb.log.Info("stored document parsed again: the parser or its data changed", "id", r.ID, "name", r.Name)
@@ -224,7 +224,7 @@ func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, in *corpus.Inte
 	} else if err := kb.store.SetParsed(r.ID, enc); err != nil {
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
 	}
-	doc.Compact(in)
+	doc.Compact(vocab)
 	return doc
 }
 
