@@ -1,5 +1,7 @@
 package corpus
 
+import "slices"
+
 // Compact makes d share the storage of the strings it repeats, for a
 // document that lives in the library for the life of the process. A
 // decoded document holds its own copy of every string: each passage
@@ -17,7 +19,7 @@ package corpus
 // grew to millions of entries at 10⁶ passages and its lookups took half
 // as long as decoding.
 //
-// The library of 10⁵ stored passages goes from 133 to 94 MB
+// The library of 10⁵ stored passages goes from 133 to 93 MB
 // (BENCHMARKS.md), and the garbage collector's target follows it.
 // Compact changes no value, only where values are stored; call it before
 // d is shared. vocab may be nil: values are then shared within d only.
@@ -28,6 +30,7 @@ func (d *Document) Compact(vocab *Interner) {
 	}
 	cases := map[CaseRef]*CaseRef{}
 	d.ID, d.Title, d.Issuer = own.String(d.ID), own.String(d.Title), vocab.String(d.Issuer)
+	var prev Passage
 	for _, p := range d.Passages {
 		p.ID, p.DocID = own.String(p.ID), own.String(p.DocID)
 		p.Kind = Kind(vocab.String(string(p.Kind)))
@@ -37,6 +40,14 @@ func (d *Document) Compact(vocab *Interner) {
 		vocab.strings(p.Cities)
 		vocab.strings(p.Themes)
 		vocab.strings(p.Policies)
+		// The passages of a case mostly carry the same tags: they share
+		// the previous passage's list when equal (capped, so that an
+		// append copies rather than writes into a neighbour's).
+		p.Counties = sameList(p.Counties, prev.Counties)
+		p.Cities = sameList(p.Cities, prev.Cities)
+		p.Themes = sameList(p.Themes, prev.Themes)
+		p.Policies = sameList(p.Policies, prev.Policies)
+		prev = *p
 		if p.Case != nil {
 			key := CaseRef{Number: p.Case.Number, Title: own.String(p.Case.Title), County: vocab.String(p.Case.County)}
 			if shared, ok := cases[key]; ok {
@@ -66,6 +77,18 @@ func (d *Document) Compact(vocab *Interner) {
 			in.Rows[i].County, in.Rows[i].City = vocab.String(in.Rows[i].County), vocab.String(in.Rows[i].City)
 		}
 	}
+}
+
+// sameList returns before when it holds the same strings as list, else
+// list; either capped at its length.
+func sameList(list, before []string) []string {
+	if len(list) == 0 {
+		return list
+	}
+	if slices.Equal(list, before) {
+		return before
+	}
+	return list[:len(list):len(list)]
 }
 
 // Interner keeps one copy of each string it is given. It is not safe for

@@ -62,6 +62,14 @@ func TestCompactSharesRepeatedValues(t *testing.T) {
 			t.Errorf("passage %s keeps copies of its document's repeated strings", p.ID)
 		}
 	}
+	if &p0.Counties[0] != &p1.Counties[0] || &p0.Themes[0] != &p1.Themes[0] {
+		t.Error("passages with the same tags keep lists of their own")
+	}
+	// A shared list is capped: appending to one passage's leaves the others'.
+	grown := append(p1.Themes, "新主题")
+	if len(p0.Themes) != 2 || &grown[0] == &p0.Themes[0] {
+		t.Error("appending to a shared tag list wrote into a neighbour's")
+	}
 	if p0.Case != p1.Case {
 		t.Error("the passages of one case do not share their CaseRef")
 	}
