@@ -314,8 +314,11 @@ def cmd_summary(a):
     ready = dict(line.split(" ", 1) for line in open(os.path.join(r, "kb_ready.txt")).read().splitlines())
     add("启动到就绪 s（新建 / 复用两次）", ready["ready_build"].strip() + " / " + ready["ready_reuse"].strip().replace(" ", " / "), "—")
     if "ready_stored" in ready:
-        s1, s2, held = ready["ready_stored"].split()
+        s1, s2, held, rss_stored = ready["ready_stored"].split()
         add(f"从存放的文档库重启 s（两次，{held} 文段）", f"{s1} / {s2}", "—")
+        ks = _kb_load(os.path.join(r, "kb_load_stored.txt"))
+        add("从文档库启动后 8 并发 p99 ms / 次/秒", f"{ks['p99']:.1f} / {ks['qps']:.1f}" if ks else "?", "—")
+        add("从文档库启动后压测中最大常驻内存 MB", f"{int(rss_stored) / 1024:.0f}", "—")
     rss = int(open(os.path.join(r, "kb_rss_kb.txt")).read().strip() or 0)
     add("压测中最大常驻内存 MB", f"{rss / 1024:.0f}", "—")
     mix = read_mix(a.mix)
