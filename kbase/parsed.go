@@ -26,8 +26,9 @@ func (kb *KB) encodeParsed(doc *corpus.Document) ([]byte, error) {
 
 // parsedDecoder reads parsed records back. A restart decodes every stored
 // document, and encoding/json made that most of it (0.8 s of CPU for 10⁵
-// passages, against 0.28 s here; BENCHMARKS.md). Same format, same
-// errors on malformed input; where sonic's compiled decoder is not built
+// passages, against 0.28 s here; BENCHMARKS.md). The format is the same
+// and malformed input is still an error (the record is set aside and its
+// original parsed again); where sonic's compiled decoder is not built
 // (other architectures, a Go release it does not know yet) it falls back
 // to encoding/json. Strings are copied out of the file's bytes, which can
 // then be freed: by default sonic points into them.
