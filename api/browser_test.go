@@ -503,28 +503,6 @@ func TestBrowserWeakMatches(t *testing.T) {
 		t.Errorf("summary %v with %d strong hits", summary, strong)
 	}
 	p.shot("02b-weak-matches")
-
-	// Grouped by case, they follow the last group the same way.
-	g := newPage(t, 1280, 900)
-	g.open("/?q="+url.QueryEscape("楼宇经济")+"&group=case", ".hits .hit")
-	g.waitFor("weak separator", `document.querySelector(".weak-separator") !== null`)
-	groups := eval[int](g, `document.querySelectorAll("ol.hits:not(.hits-weak) > li > .hit").length`)
-	grouped := eval[int](g, `document.querySelectorAll("ol.hits-weak > li > .hit").length`)
-	if groups == 0 || grouped == 0 {
-		t.Errorf("grouped: %d groups and %d weak hits shown", groups, grouped)
-	}
-	if others := eval[int](g, `document.querySelectorAll("ol.hits-weak .hit-others").length`); others != 0 {
-		t.Errorf("grouped: %d weak hits carry a group", others)
-	}
-	summary = g.texts("#results-summary")
-	if len(summary) == 0 || !strings.Contains(summary[0], "共 "+strconv.Itoa(groups)+" 组结果") || !strings.Contains(summary[0], "较弱匹配") {
-		t.Errorf("grouped summary %v with %d groups", summary, groups)
-	}
-	g.shot("02c-weak-matches-grouped")
-	phone := newPage(t, 390, 844)
-	phone.open("/?q="+url.QueryEscape("楼宇经济")+"&group=case", ".hits .hit")
-	phone.waitFor("weak separator", `document.querySelector(".weak-separator") !== null`)
-	phone.shot("02c-weak-matches-grouped-390")
 }
 
 // The documents page lists the built-in report, which cannot be deleted.

@@ -25,6 +25,7 @@ func TestPhraseRescoreKeepsScores(t *testing.T) {
 		{Query: "产业链招商", Sort: index.SortCounty},
 		{Query: "中小企业发展", Filters: map[string][]string{"kind": {"案例"}}},
 		{Query: "专精特新企业培育"},
+		{Query: "楼宇经济发展", Size: 100}, // past the strong hits: the weak ones
 	}
 	phraseHit := false
 	for _, r := range requests {

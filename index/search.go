@@ -300,9 +300,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match, h.p.Text, pq.bigrams)),
 			Matched: explain(h.match, h.p, &pq, origins)}
 	}
-	// weakTail continues a page past the last of strong items (hits, or
-	// groups of hits) with the weak matches, each a hit of its own; lo and
-	// hi are the page's item range.
+	// weakTail continues a page past the last of strong hits with the weak
+	// matches; lo and hi are the page's hit range.
 	weakTail := func(lo, hi, strong uint64) error {
 		if strict == nil || hi <= strong {
 			return nil
@@ -352,13 +351,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 				h.Others = append(h.Others, hit(o))
 			}
 			out.Hits = append(out.Hits, h)
-		}
-		// The weak matches follow the last group, once the groups hold
-		// every strong match (not when the window cut them short).
-		if res.Total <= uint64(len(res.Hits)) {
-			if err := weakTail(uint64((r.Page-1)*r.Size), uint64(r.Page*r.Size), uint64(len(groups))); err != nil {
-				return nil, err
-			}
 		}
 		out.Took = time.Since(start)
 		return out, nil

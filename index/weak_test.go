@@ -1,7 +1,6 @@
 package index_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"unicode/utf8"
@@ -79,57 +78,5 @@ func TestLoneCharactersAreLoose(t *testing.T) {
 	res := search(t, "做大做强", nil, 100)
 	if res.Total == 0 || slices.ContainsFunc(res.Hits, func(h index.Hit) bool { return h.Weak }) {
 		t.Errorf("做大做强 alone: %d strong hits, weak ones %v", res.Total, res.WeakTotal)
-	}
-}
-
-// Grouped by case, the weak matches follow the last group as they follow
-// the last strong hit: each its own hit, counted in weak_total only, and
-// reached by paging past the groups.
-func TestWeakMatchesFollowTheGroups(t *testing.T) {
-	ctx := context.Background()
-	flat := search(t, "楼宇经济", nil, 100)
-	grouped, err := shared.Search(ctx, index.Request{Query: "楼宇经济", Size: 100, Group: index.GroupCase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	groups, weak := 0, 0
-	for i, h := range grouped.Hits {
-		if !h.Weak {
-			if weak > 0 {
-				t.Errorf("group %d after a weak hit", i)
-			}
-			groups++
-			for _, o := range h.Others {
-				if o.Weak {
-					t.Errorf("weak hit %s inside a group", o.Passage.ID)
-				}
-			}
-			continue
-		}
-		weak++
-		if len(h.Others) > 0 {
-			t.Errorf("weak hit %s carries a group of %d", h.Passage.ID, len(h.Others))
-		}
-	}
-	if weak == 0 || grouped.WeakTotal != flat.WeakTotal || uint64(weak) != flat.WeakTotal {
-		t.Fatalf("grouped: %d weak hits, weak_total %d; ungrouped weak_total %d", weak, grouped.WeakTotal, flat.WeakTotal)
-	}
-	if grouped.Total != uint64(groups) {
-		t.Errorf("grouped total %d, groups shown %d", grouped.Total, groups)
-	}
-	// The second page of groups+1 items per page starts with the second weak hit.
-	size := groups + 1
-	second, err := shared.Search(ctx, index.Request{Query: "楼宇经济", Size: size, Page: 2, Group: index.GroupCase})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := grouped.Hits[groups+1 : min(len(grouped.Hits), 2*size)]
-	if len(second.Hits) != len(want) {
-		t.Fatalf("page 2: %d hits, want %d", len(second.Hits), len(want))
-	}
-	for i := range want {
-		if !second.Hits[i].Weak || second.Hits[i].Passage.ID != want[i].Passage.ID {
-			t.Errorf("page 2 hit %d: %s (weak %v), want weak %s", i, second.Hits[i].Passage.ID, second.Hits[i].Weak, want[i].Passage.ID)
-		}
 	}
 }

@@ -383,7 +383,7 @@ function renderSummary(state, data, total) {
   let text = `${about}共 ${total} 条结果${weak ? `，另有 ${weak} 条较弱匹配` : ""}（用时 ${tookText} 毫秒）`;
   if (state.group) {
     const passages = Number(data.passages) || total;
-    text = `${about}共 ${total} 组结果，涉及 ${passages} 个文段${weak ? `，另有 ${weak} 条较弱匹配` : ""}（用时 ${tookText} 毫秒）`;
+    text = `${about}共 ${total} 组结果，涉及 ${passages} 个文段（用时 ${tookText} 毫秒）`;
   }
   $("results-summary").textContent = text;
 }
