@@ -300,37 +300,6 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		return Hit{Passage: h.p, Score: h.score, Snippet: snippet(h.p.Text, matchSpans(h.match, h.p.Text, pq.bigrams)),
 			Matched: explain(h.match, h.p, &pq, origins)}
 	}
-	// weakTail continues a page past the last of strong hits with the weak
-	// matches; lo and hi are the page's hit range.
-	weakTail := func(lo, hi, strong uint64) error {
-		if strict == nil || hi <= strong {
-			return nil
-		}
-		from := lo - min(lo, strong)
-		full := strict // the full query (swapped above)
-		if pq.phraseLater {
-			// Scored with the phrase, as the window is: leaving a clause
-			// out changes bleve's query norm, so every weak score would
-			// differ. Only pages past the strong matches pay for it.
-			whole := pq
-			whole.phraseLater = false
-			full = whole.textQuery()
-		}
-		weak, total, err := ix.weakMatches(ctx, full, text, filters, int(from), int(hi-max(lo, strong)))
-		if err != nil {
-			return err
-		}
-		out.WeakTotal = total
-		if err := ix.locate(ctx, pq.locateQuery(true), weak); err != nil {
-			return err
-		}
-		for _, h := range weak {
-			wh := hit(h)
-			wh.Weak = true
-			out.Hits = append(out.Hits, wh)
-		}
-		return nil
-	}
 	if r.Group == GroupCase {
 		groups := groupByCase(ranked)
 		if r.Sort == SortOrder {
@@ -366,8 +335,31 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		out.Hits = append(out.Hits, hit(h))
 	}
 	// Past the strong matches the page continues with the weak ones.
-	if err := weakTail(uint64((r.Page-1)*r.Size), uint64(r.Page*r.Size), out.Passages); err != nil {
-		return nil, err
+	lo, hi := uint64((r.Page-1)*r.Size), uint64(r.Page*r.Size)
+	if strict != nil && hi > out.Passages {
+		from := lo - min(lo, out.Passages)
+		full := strict // the full query (swapped above)
+		if pq.phraseLater {
+			// Scored with the phrase, as the window is: leaving a clause
+			// out changes bleve's query norm, so every weak score would
+			// differ. Only pages past the strong matches pay for it.
+			whole := pq
+			whole.phraseLater = false
+			full = whole.textQuery()
+		}
+		weak, total, err := ix.weakMatches(ctx, full, text, filters, int(from), int(hi-max(lo, out.Passages)))
+		if err != nil {
+			return nil, err
+		}
+		out.WeakTotal = total
+		if err := ix.locate(ctx, pq.locateQuery(true), weak); err != nil {
+			return nil, err
+		}
+		for _, h := range weak {
+			wh := hit(h)
+			wh.Weak = true
+			out.Hits = append(out.Hits, wh)
+		}
 	}
 	out.Took = time.Since(start)
 	return out, nil
