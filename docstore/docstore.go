@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -187,18 +189,42 @@ func (s *Store) Quarantine(id string, why error) {
 
 // Parsed returns the parsed document stored with id (ErrNotFound when none
 // was stored).
-func (s *Store) Parsed(id string) ([]byte, error) {
+func (s *Store) Parsed(id string) ([]byte, error) { return s.AppendParsed(nil, id) }
+
+// AppendParsed appends the parsed document stored with id to dst and
+// returns the extended buffer, as strconv's Append functions do. A restart
+// reads every parsed document once and decodes it right away: reading each
+// into the same buffer spares the heap a fresh file-sized allocation per
+// document (96 MB at 10⁵ passages, each page of it faulted in and then
+// collected).
+func (s *Store) AppendParsed(dst []byte, id string) ([]byte, error) {
 	if !validID.MatchString(id) {
-		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
+		return dst, fmt.Errorf("document %q: %w", id, ErrNotFound)
 	}
-	b, err := os.ReadFile(filepath.Join(s.dir, id, parsedFile))
+	f, err := os.Open(filepath.Join(s.dir, id, parsedFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("parsed document %s: %w", id, ErrNotFound)
+		return dst, fmt.Errorf("parsed document %s: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read parsed document %s: %w", id, err)
+		return dst, fmt.Errorf("read parsed document %s: %w", id, err)
 	}
-	return b, nil
+	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		dst = slices.Grow(dst, int(info.Size())+1) // +1: the read that sees the end
+	}
+	for {
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, 4096)
+		}
+		n, err := f.Read(dst[len(dst):cap(dst)])
+		dst = dst[:len(dst)+n]
+		if err == io.EOF {
+			return dst, nil
+		}
+		if err != nil {
+			return dst, fmt.Errorf("read parsed document %s: %w", id, err)
+		}
+	}
 }
 
 // SetParsed replaces the parsed document stored with id, atomically.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -103,5 +104,36 @@ func TestOpenSetsDamagedDocumentsAside(t *testing.T) {
 	moved, _ := os.ReadDir(q)
 	if len(moved) != 3 {
 		t.Errorf("quarantine holds %d folders, want 3", len(moved))
+	}
+}
+
+func TestAppendParsedReusesTheBuffer(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := []byte(strings.Repeat("长", 5000)) // larger than one read
+	for _, r := range []struct {
+		id     string
+		parsed []byte
+	}{{"aaaaaaaaaaaa", long}, {"bbbbbbbbbbbb", []byte(`{"v":2}`)}, {"cccccccccccc", nil}} {
+		if err := s.PutParsed(Record{ID: r.id, Name: r.id + ".txt", Format: "txt", Hash: "h" + r.id}, []byte("x"), r.parsed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := s.AppendParsed([]byte("前缀"), "aaaaaaaaaaaa")
+	if err != nil || string(buf) != "前缀"+string(long) {
+		t.Fatalf("AppendParsed kept %d bytes, %v", len(buf), err)
+	}
+	// The next read into the same storage holds only the next file.
+	buf, err = s.AppendParsed(buf[:0], "bbbbbbbbbbbb")
+	if err != nil || string(buf) != `{"v":2}` {
+		t.Fatalf("reused buffer holds %q, %v", buf, err)
+	}
+	if _, err := s.AppendParsed(buf[:0], "cccccccccccc"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a document without a parsed form: %v, want ErrNotFound", err)
+	}
+	if _, err := s.AppendParsed(nil, "../aaaaaaaaa"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an invalid ID: %v, want ErrNotFound", err)
 	}
 }

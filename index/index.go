@@ -272,10 +272,10 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 		return "", fmt.Errorf("encode mapping: %w", err)
 	}
 	fmt.Fprintf(h, "mapping v%d %s\n", mappingVersion, m)
+	fmt.Fprintf(h, "digest v%d\n", digestVersion)
 	fmt.Fprintf(h, "segmenter %s\n", ix.seg.Fingerprint())
 	docs := lib.Documents()
 	digests := make([][sha256.Size]byte, len(docs))
-	errs := make([]error, len(docs))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := range workers { // documents digest independently: on all cores
@@ -283,37 +283,33 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(docs); i += workers {
-				digests[i], errs[i] = ix.digest(docs[i])
+				digests[i] = ix.digest(docs[i])
 			}
 		}()
 	}
 	wg.Wait()
 	for i, d := range docs {
-		if errs[i] != nil {
-			return "", errs[i]
-		}
 		fmt.Fprintf(h, "%s %x\n", d.ID, digests[i])
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// digest hashes a document as it is indexed.
-func (ix *Index) digest(d *corpus.Document) ([sha256.Size]byte, error) {
+// digest hashes a document as it is indexed (document.appendDigest).
+func (ix *Index) digest(d *corpus.Document) [sha256.Size]byte {
 	if v, ok := ix.digests.Load(d); ok {
-		return v.([sha256.Size]byte), nil
+		return v.([sha256.Size]byte)
 	}
 	h := sha256.New()
-	enc := json.NewEncoder(h)
+	var b []byte
 	for _, p := range d.Passages {
-		fmt.Fprintf(h, "%s\n", p.ID)
-		if err := enc.Encode(newDocument(d, p)); err != nil {
-			return [sha256.Size]byte{}, fmt.Errorf("encode passage %s: %w", p.ID, err)
-		}
+		b = appendDigestString(b[:0], p.ID)
+		b = newDocument(d, p).appendDigest(b)
+		h.Write(b)
 	}
 	var out [sha256.Size]byte
 	copy(out[:], h.Sum(nil))
 	ix.digests.Store(d, out)
-	return out, nil
+	return out
 }
 
 // removeOthers deletes index folders other than the current one.

@@ -167,12 +167,13 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 		go func() {
 			defer wg.Done()
 			vocab := corpus.NewInterner() // one per core (corpus.Interner)
+			var buf []byte                // the file being decoded; reused, see docstore.AppendParsed
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(records) {
 					return
 				}
-				loaded[i] = kb.loadParsed(ctx, records[i], vocab)
+				loaded[i], buf = kb.loadParsed(ctx, records[i], vocab, buf[:0])
 			}
 		}()
 	}
@@ -193,16 +194,18 @@ func (kb *KB) loadAll(ctx context.Context, records []docstore.Record) ([]*corpus
 // parsed form when current, else the original parsed again (and the parsed
 // form stored for next time). nil: the original cannot be read.
 // Its vocabulary values are shared through vocab (corpus.Document.Compact).
-func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, vocab *corpus.Interner) *corpus.Document {
-	b, err := kb.store.Parsed(r.ID)
+// The parsed form is read into buf, which is returned for reuse: nothing
+// decoded points into it (decodeParsed copies strings).
+func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, vocab *corpus.Interner, buf []byte) (*corpus.Document, []byte) {
+	buf, err := kb.store.AppendParsed(buf, r.ID)
 	if err == nil {
 		var pr parsedRecord
-		switch err := decodeParsed(b, &pr); {
+		switch err := decodeParsed(buf, &pr); {
 		case err != nil || pr.Document == nil || pr.Document.ID != r.ID:
-			kb.setAsideParsed(r.ID, b, err)
+			kb.setAsideParsed(r.ID, buf, err)
 		case pr.Version == corpus.ParserVersion && pr.Data == kb.parts.dataFingerprint:
 			pr.Document.Compact(vocab)
-			return pr.Document
+			return pr.Document, buf
 		default:
 			kb.log.Info("stored document parsed again: the parser or its data changed", "id", r.ID, "name", r.Name)
 		}
@@ -210,13 +213,13 @@ func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, vocab *corpus.I
 	_, raw, err := kb.store.Get(r.ID)
 	if err != nil {
 		kb.store.Quarantine(r.ID, err)
-		return nil
+		return nil, buf
 	}
 	doc, err := parse(ctx, r.Name, raw)
 	if err != nil {
 		// Keep the original: a newer parser may read it. It is not searchable meanwhile.
 		kb.log.Error("stored document cannot be read; it stays stored but unindexed", "id", r.ID, "name", r.Name, "err", err)
-		return nil
+		return nil, buf
 	}
 	kb.parts.Tagger.Tag(doc)
 	if enc, err := kb.encodeParsed(doc); err != nil {
@@ -225,7 +228,7 @@ func (kb *KB) loadParsed(ctx context.Context, r docstore.Record, vocab *corpus.I
 		kb.log.Warn("parsed document not stored", "id", r.ID, "err", err)
 	}
 	doc.Compact(vocab)
-	return doc
+	return doc, buf
 }
 
 // ParseTimeout bounds the parsing of one file, at ingestion and when a

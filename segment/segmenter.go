@@ -10,6 +10,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	_ "embed"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -87,7 +88,15 @@ func New(opts Options) (*Segmenter, error) {
 		}
 	}
 	words = normaliseWords(words)
-	if err := s.gse.LoadDictStr(merge(general, words)); err != nil {
+	merged := merge(general, words)
+	// gse appends each entry to its token table and, on its own, grows
+	// it from nothing: a fifth of the load went to copying it. Create the
+	// dictionary with room for every line (what LoadDictStr would do on
+	// a nil dictionary, plus the capacity).
+	s.gse.Dict = gse.NewDict()
+	s.gse.Init()
+	s.gse.Dict.Tokens = make([]gse.Token, 0, strings.Count(merged, "\n")+1)
+	if err := s.gse.LoadDictStr(merged); err != nil {
 		return nil, fmt.Errorf("load dictionary: %w", err)
 	}
 	s.words = len(words)
@@ -152,6 +161,10 @@ func gunzip(b []byte) (string, error) {
 	}
 	defer zr.Close()
 	var sb strings.Builder
+	if len(b) >= 4 {
+		// The gzip trailer holds the uncompressed size (mod 2³²): grow once.
+		sb.Grow(int(binary.LittleEndian.Uint32(b[len(b)-4:])))
+	}
 	if _, err := io.Copy(&sb, zr); err != nil {
 		return "", err
 	}
