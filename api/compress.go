@@ -2,7 +2,7 @@ package api
 
 import (
 	"bufio"
-	"compress/gzip"
+
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 )
 
 // minCompress is the smallest answer worth compressing; smaller ones are
@@ -18,7 +19,10 @@ const minCompress = 512
 
 // Answers are compressed at gzip's fastest level: at the default level
 // compressing a search answer cost a tenth of the server's time under
-// load (a profile at 10⁵ passages), for answers about 10% smaller.
+// load (a profile at 10⁵ passages), for answers about 10% smaller. Still,
+// the standard library's fastest level took 7% of the server's time under
+// load; klauspost/compress (same format and API) takes 52 µs instead of
+// 179 µs per search answer, for answers 2% larger.
 var gzipPool = sync.Pool{New: func() any {
 	w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
 	return w
