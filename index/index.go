@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/cespare/xxhash/v2"
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
@@ -275,7 +276,7 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 	fmt.Fprintf(h, "digest v%d\n", digestVersion)
 	fmt.Fprintf(h, "segmenter %s\n", ix.seg.Fingerprint())
 	docs := lib.Documents()
-	digests := make([][sha256.Size]byte, len(docs))
+	digests := make([]uint64, len(docs))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := range workers { // documents digest independently: on all cores
@@ -289,27 +290,24 @@ func (ix *Index) fingerprintOf(lib *corpus.Library) (string, error) {
 	}
 	wg.Wait()
 	for i, d := range docs {
-		fmt.Fprintf(h, "%s %x\n", d.ID, digests[i])
+		fmt.Fprintf(h, "%s %016x\n", d.ID, digests[i])
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// digest hashes a document as it is indexed (document.appendDigest).
-func (ix *Index) digest(d *corpus.Document) [sha256.Size]byte {
+// digest hashes a document as it is indexed (document.writeDigest).
+func (ix *Index) digest(d *corpus.Document) uint64 {
 	if v, ok := ix.digests.Load(d); ok {
-		return v.([sha256.Size]byte)
+		return v.(uint64)
 	}
-	h := sha256.New()
-	var b []byte
+	h := xxhash.New()
 	for _, p := range d.Passages {
-		b = appendDigestString(b[:0], p.ID)
-		b = newDocument(d, p).appendDigest(b)
-		h.Write(b)
+		writeDigestString(h, p.ID)
+		newDocument(d, p).writeDigest(h)
 	}
-	var out [sha256.Size]byte
-	copy(out[:], h.Sum(nil))
-	ix.digests.Store(d, out)
-	return out
+	sum := h.Sum64()
+	ix.digests.Store(d, sum)
+	return sum
 }
 
 // removeOthers deletes index folders other than the current one.
