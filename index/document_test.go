@@ -32,7 +32,7 @@ func TestDigestCoversEveryField(t *testing.T) {
 		case reflect.Float64:
 			f.SetFloat(f.Float() + 1)
 		default:
-			t.Fatalf("field %s has kind %s: teach this test and appendDigest about it", v.Type().Field(i).Name, f.Kind())
+			t.Fatalf("field %s has kind %s: teach this test and writeDigest about it", v.Type().Field(i).Name, f.Kind())
 		}
 		if digestOf(changed) == want {
 			t.Errorf("changing %s leaves the digest as it was", v.Type().Field(i).Name)
