@@ -4,15 +4,14 @@
 package docstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -209,22 +208,14 @@ func (s *Store) AppendParsed(dst []byte, id string) ([]byte, error) {
 		return dst, fmt.Errorf("read parsed document %s: %w", id, err)
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Size() > 0 {
-		dst = slices.Grow(dst, int(info.Size())+1) // +1: the read that sees the end
+	buf := bytes.NewBuffer(dst) // appends to dst, reusing its capacity
+	if info, err := f.Stat(); err == nil {
+		buf.Grow(int(info.Size()) + bytes.MinRead) // one allocation at most; MinRead: the read that sees the end
 	}
-	for {
-		if len(dst) == cap(dst) {
-			dst = slices.Grow(dst, 4096)
-		}
-		n, err := f.Read(dst[len(dst):cap(dst)])
-		dst = dst[:len(dst)+n]
-		if err == io.EOF {
-			return dst, nil
-		}
-		if err != nil {
-			return dst, fmt.Errorf("read parsed document %s: %w", id, err)
-		}
+	if _, err := buf.ReadFrom(f); err != nil {
+		return buf.Bytes(), fmt.Errorf("read parsed document %s: %w", id, err)
 	}
+	return buf.Bytes(), nil
 }
 
 // SetParsed replaces the parsed document stored with id, atomically.
