@@ -20,7 +20,7 @@ func FacetsBothWays(ix *Index, q string) (table, builder map[string][]FacetValue
 	for _, f := range Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 	}
-	res, err := ix.bleve.Search(req)
+	res, err := ix.searchIndex(context.Background(), req)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -33,7 +33,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 8
+const mappingVersion = 9
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched
@@ -47,12 +47,15 @@ func NewMapping() mapping.IndexMapping {
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 
-	text := func(name string, vectors bool) *mapping.FieldMapping {
+	text := func(name string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
 		f.Analyzer = segment.IndexAnalyzer
-		f.Store = false                // snippets are cut from the library's copy of the text
-		f.IncludeTermVectors = vectors // locations: for snippets and explanations only
+		f.Store = false // snippets are cut from the library's copy of the text
+		// No term positions: phrases are checked in the library's text
+		// (phrasematch.go) and a page's hits are located by analyzing
+		// them again (locate.go). Positions were half of the index.
+		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = false // nothing sorts or facets on text
 		return f
@@ -76,8 +79,8 @@ func NewMapping() mapping.IndexMapping {
 	// No character-bigram field: it doubled the cost of building the index
 	// (BENCHMARKS.md, 规模，第三轮) for recall that the stacked sub-words
 	// already give; an unknown word of a query is matched by its pieces.
-	dm.AddFieldMappingsAt(FieldText, text(FieldText, true))
-	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle, false))
+	dm.AddFieldMappingsAt(FieldText, text(FieldText))
+	dm.AddFieldMappingsAt(FieldTitle, text(FieldTitle))
 	for _, f := range []string{FieldCounty, FieldCity, FieldTheme, FieldKind, FieldPolicy, FieldDoc} {
 		dm.AddFieldMappingsAt(f, keywordField(true)) // Facets, and FieldDoc to sort by
 	}

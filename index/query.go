@@ -1,17 +1,12 @@
 package index
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/shanxi-sme/kb/segment"
 )
@@ -243,37 +238,6 @@ func (pq parsedQuery) buildQuery(withLoose bool) query.Query {
 	return bq
 }
 
-// locateQuery matches what the clauses of buildQuery(withLoose) that
-// search the segmented text match: the words, their pieces, the thesaurus
-// wordings and the phrases. Only that field's locations are read (for
-// snippets and explanations), so locating a page of hits needs none of
-// the other clauses (title, tags); nil when there are none.
-func (pq parsedQuery) locateQuery(withLoose bool) query.Query {
-	var qs []query.Query
-	for _, p := range pq.phrases {
-		qs = append(qs, phraseQuery(p, 1))
-	}
-	words := append([]string(nil), pq.scoring()...)
-	for _, s := range pq.subs {
-		if withLoose || !pq.loose[s] {
-			words = append(words, s)
-		}
-	}
-	if len(words) > 0 {
-		qs = append(qs, matchQuery(FieldText, strings.Join(words, " "), segment.QueryAnalyzer, 1))
-	}
-	if len(pq.terms) > 1 && hasHan(pq.free) {
-		qs = append(qs, phraseQuery(pq.free, 1))
-	}
-	for _, e := range pq.expansions {
-		qs = append(qs, phraseQuery(e.term, 1))
-	}
-	if len(qs) == 0 {
-		return nil
-	}
-	return bleve.NewDisjunctionQuery(qs...)
-}
-
 // appendAlternatives adds queries that are alternatives to one another
 // (the wordings of a concept) as one clause that scores the sum of the
 // alternatives that match (see sumQuery).
@@ -315,30 +279,6 @@ func termQuery(field, value string, boost float64) query.Query {
 	q.SetField(field)
 	q.SetBoost(boost)
 	return q
-}
-
-func phraseQuery(text string, boost float64) query.Query {
-	q := bleve.NewMatchPhraseQuery(text)
-	q.SetField(FieldText)
-	q.Analyzer = segment.QueryAnalyzer
-	q.SetBoost(boost)
-	return &wordPhrase{q}
-}
-
-// wordPhrase is a phrase query that searches as a term query when the
-// phrase is one word, as most thesaurus wordings are. bleve builds a
-// phrase searcher even then, which decodes the positions of every match
-// to check a phrase of one; the score is the same either way.
-type wordPhrase struct{ *query.MatchPhraseQuery }
-
-// Searcher implements query.Query.
-func (p *wordPhrase) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	if a := m.AnalyzerNamed(p.Analyzer); a != nil {
-		if toks := a.Analyze([]byte(p.MatchPhrase)); len(toks) == 1 {
-			return searcher.NewTermSearcher(ctx, r, string(toks[0].Term), p.FieldVal, p.BoostVal.Value(), opts)
-		}
-	}
-	return p.MatchPhraseQuery.Searcher(ctx, r, m, opts)
 }
 
 // filterQuery ANDs the facets and ORs the values within one facet.

@@ -11,10 +11,11 @@ import (
 )
 
 // The phrase of a query of several words lifts the passages that hold
-// it (落实工作 as written, not 落实 here and 工作 there). bleve checks a
-// phrase by reading the word positions of every passage that holds all
-// its words: for two common words at 10⁶ passages that is 134,000
-// passages and most of the slowest search of the benchmark (253–274 ms).
+// it (落实工作 as written, not 落实 here and 工作 there). A phrase is
+// checked in the text of every passage that holds all its words
+// (phrasematch.go): for two common words at 10⁶ passages that is 134,000
+// passages. When bleve still checked them by word positions, that was
+// most of the slowest search of the benchmark (253–274 ms).
 // When the rarest word of the phrase is in more than phraseRescoreMin
 // passages, the search leaves the phrase out and scores only its
 // candidates, the rerank window, with the whole query (as Elasticsearch's
@@ -25,9 +26,10 @@ import (
 
 // defaultPhraseRescoreMin is the number of passages holding every word
 // of the phrase above which the phrase only rescores: about 50 ms of
-// position checks at 10⁶ passages. Below it the phrase is scored over
-// every match; at 10⁵ passages no query of the benchmark's mix reaches
-// it (the most common pair, 落实工作, is in 13,465 passages).
+// checks at 10⁶ passages when they read positions. Below it the phrase
+// is scored over every match; at 10⁵ passages no query of the
+// benchmark's mix reaches it (the most common pair, 落实工作, is in
+// 13,465 passages).
 const defaultPhraseRescoreMin = 30_000
 
 // rescore scores the candidates res.Hits with full, the query with its

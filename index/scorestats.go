@@ -25,12 +25,19 @@ import (
 // depend on the passages alone, so segments can be left to bleve's merges.
 
 // searchIndex runs req on the index with its segment-independent scoring
-// statistics. Every search of the index goes through here.
+// statistics and the passage texts phrases are checked against. Every
+// search of the index goes through here.
 func (ix *Index) searchIndex(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	if stats := ix.stats.Load(); stats != nil {
 		ctx = context.WithValue(ctx, search.BM25StatsKey, stats)
 	}
+	ctx = context.WithValue(ctx, phraseTextsKey{}, phraseTexts(ix)) // for phrase clauses (phrase.go)
 	return ix.bleve.SearchInContext(ctx, req)
+}
+
+// passageTexts returns the passage texts of snapshot r (texttable.go).
+func (ix *Index) passageTexts(r index.IndexReader) (*textTable, error) {
+	return ix.texts.table(r, ix.Library())
 }
 
 // refreshScoreStats recomputes the statistics after the passages changed:

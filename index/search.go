@@ -180,7 +180,10 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	text := pq.textQuery()
 	strict := pq.strictQuery() // nil: every match of text is strong
 	// Where the query matched the text of the hits shown (see locate).
-	locText := pq.locateQuery(strict == nil)
+	locText, err := ix.locator(&pq, strict == nil)
+	if err != nil {
+		return nil, err
+	}
 	if strict != nil {
 		text, strict = strict, text // rank and count the strong matches; the full query finds the weak
 	}
@@ -189,7 +192,9 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		// Only places: list their passages, those that name them first.
 		whole := ix.parseQuery(r.Query)
 		named = whole.namedPlaces()
-		locText = whole.locateQuery(true)
+		if locText, err = ix.locator(&whole, true); err != nil {
+			return nil, err
+		}
 		if t, ok := whole.textQuery().(*query.BooleanQuery); ok {
 			// The places' passages (not MatchAll: that scores every
 			// passage), scored by the parts of the query they match. The
@@ -244,8 +249,8 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 	} else {
 		req.SortBy([]string{"-_score"}) // tie-breaking on fields would read doc values of every match
 	}
-	// No term locations here: decoding them for every match was a third
-	// of a common word's search; the hits shown get them from locate.
+	// The index keeps no term locations: the hits shown are located in
+	// their text (locate.go).
 	res, err := ix.searchIndex(ctx, req)
 	if err == nil && fc.table == nil {
 		// Not a scorch snapshot, or its table failed: bleve counts.
@@ -282,9 +287,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		rr := r
 		rr.Query, rr.Filters = searched, filters
 		confidence := func() (float64, error) {
-			if err := ix.locate(ctx, locText, ranked[:min(1, len(ranked))]); err != nil {
-				return 0, err
-			}
+			ix.locate(locText, ranked[:min(1, len(ranked))])
 			return ix.lexicalConfidence(&pq, ranked, origins), nil
 		}
 		ranked, err = ix.hybrid(ctx, rr, ranking, res, ranked, out, confidence)
@@ -311,9 +314,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		for _, g := range groups[lo:hi] {
 			shown = append(shown, g...)
 		}
-		if err := ix.locate(ctx, locText, shown); err != nil {
-			return nil, err
-		}
+		ix.locate(locText, shown)
 		for _, g := range groups[lo:hi] {
 			h := hit(g[0])
 			for _, o := range g[1:] {
@@ -328,9 +329,7 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 		lo, hi := min((r.Page-1)*r.Size, len(ranked)), min(r.Page*r.Size, len(ranked))
 		ranked = ranked[lo:hi]
 	}
-	if err := ix.locate(ctx, locText, ranked); err != nil {
-		return nil, err
-	}
+	ix.locate(locText, ranked)
 	for _, h := range ranked {
 		out.Hits = append(out.Hits, hit(h))
 	}
@@ -352,9 +351,11 @@ func (ix *Index) Search(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 		out.WeakTotal = total
-		if err := ix.locate(ctx, pq.locateQuery(true), weak); err != nil {
+		loose, err := ix.locator(&pq, true)
+		if err != nil {
 			return nil, err
 		}
+		ix.locate(loose, weak)
 		for _, h := range weak {
 			wh := hit(h)
 			wh.Weak = true

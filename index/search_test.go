@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/shanxi-sme/kb/index"
 )
@@ -95,6 +96,60 @@ func TestQuotedPhraseMustMatch(t *testing.T) {
 	}
 	if loose := search(t, "知识产权质押贷款", nil, 20); loose.Total <= res.Total {
 		t.Errorf("unquoted query found %d, quoted %d: quotes should narrow", loose.Total, res.Total)
+	}
+}
+
+// A quoted phrase finds the passages whose text holds its words one
+// after another, with at most spaces or punctuation between them, and no
+// passage that only has the words apart. The index keeps no positions:
+// the phrase is checked in the text (phrasematch.go).
+func TestQuotedPhraseFindsItsPassages(t *testing.T) {
+	squeeze := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	apart := 0 // passages that have the words of a phrase, not the phrase
+	for _, q := range []struct{ phrase, a, b string }{
+		{"推动企业", "推动", "企业"},
+		{"服务企业", "服务", "企业"},
+		{"政策支持", "政策", "支持"},
+		{"企业发展", "企业", "发展"},
+		{"培育企业", "培育", "企业"},
+	} {
+		found := map[string]bool{}
+		for page := 1; ; page++ {
+			res, err := shared.Search(context.Background(), index.Request{Query: `"` + q.phrase + `"`, Size: 100, Page: page})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range res.Hits {
+				found[h.Passage.ID] = true
+				if !strings.Contains(squeeze(h.Passage.Text), q.phrase) {
+					t.Errorf("%q: %s does not hold the phrase", q.phrase, h.Passage.ID)
+				}
+			}
+			if len(res.Hits) < 100 {
+				if len(found) != int(res.Total) {
+					t.Errorf("%q: %d passages found, total %d", q.phrase, len(found), res.Total)
+				}
+				break
+			}
+		}
+		for _, p := range shared.Library().Passages() {
+			if strings.Contains(p.Text, q.phrase) && !found[p.ID] {
+				t.Errorf("%q: %s holds the phrase and was not found", q.phrase, p.ID)
+			}
+			if !strings.Contains(squeeze(p.Text), q.phrase) && strings.Contains(p.Text, q.a) && strings.Contains(p.Text, q.b) {
+				apart++
+			}
+		}
+	}
+	if apart == 0 {
+		t.Fatal("no passage has the words of a phrase apart: the test checks nothing")
 	}
 }
 

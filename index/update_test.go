@@ -30,13 +30,18 @@ func TestAddAndRemoveDocuments(t *testing.T) {
 	dir := t.TempDir()
 	ix := openAt(t, dir, parts.Library)
 	doc := newsDoc(t, "news.txt", "平遥县设立古城文旅融合发展基金，扶持非遗工坊和民宿集群发展。")
+	// Searched before the update too: the passage texts a phrase is
+	// checked against are those of the index searched, not of the last.
+	if res, err := ix.Search(ctx, index.Request{Query: `"扶持非遗工坊"`}); err != nil || res.Total != 0 {
+		t.Fatalf("phrase found before its document was added: %+v %v", res, err)
+	}
 	if err := ix.AddDocuments(ctx, doc); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.AddDocuments(ctx, doc); err == nil {
 		t.Error("adding the same document twice succeeded")
 	}
-	res, err := ix.Search(ctx, index.Request{Query: `"民宿集群"`})
+	res, err := ix.Search(ctx, index.Request{Query: `"扶持非遗工坊"`})
 	if err != nil || res.Total != 1 || res.Hits[0].Passage.DocID != doc.ID {
 		t.Fatalf("added document not found: %+v %v", res, err)
 	}
@@ -56,7 +61,7 @@ func TestAddAndRemoveDocuments(t *testing.T) {
 	if err := again.RemoveDocument(ctx, doc.ID); err != nil {
 		t.Fatal(err)
 	}
-	res, err = again.Search(ctx, index.Request{Query: `"民宿集群"`})
+	res, err = again.Search(ctx, index.Request{Query: `"扶持非遗工坊"`})
 	if err != nil || res.Total != 0 {
 		t.Errorf("removed document still found: %d %v", res.Total, err)
 	}

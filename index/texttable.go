@@ -1,0 +1,73 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/shanxi-sme/kb/corpus"
+)
+
+// textTable holds the text of every passage of one snapshot by the
+// snapshot's internal document number, for the phrase check (phrase.go):
+// a phrase over common words checks tens of thousands of candidates, too
+// many to look up one by one through the index's stored ids. The strings
+// are the library's own; the table adds one string header per passage.
+type textTable struct {
+	snap  index.IndexReader
+	lib   *corpus.Library
+	texts []string // "" for a number whose passage the library does not hold
+}
+
+// text returns the text of document number n.
+func (t *textTable) text(n uint64) string {
+	if n >= uint64(len(t.texts)) {
+		return ""
+	}
+	return t.texts[n]
+}
+
+// textTables caches the table of the snapshot and library searched last.
+type textTables struct {
+	mu  sync.Mutex
+	cur *textTable
+}
+
+// errNotScorch is returned for an index reader that is not a scorch
+// snapshot: its document numbers cannot be enumerated.
+var errNotScorch = errors.New("index reader is not a scorch snapshot")
+
+// table returns the text table of snapshot r over lib, building it when
+// either is new (after an update both are; 0.16 s at 10⁵ passages).
+func (tt *textTables) table(r index.IndexReader, lib *corpus.Library) (*textTable, error) {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok || snap == nil {
+		return nil, errNotScorch
+	}
+	tt.mu.Lock()
+	defer tt.mu.Unlock()
+	if c := tt.cur; c != nil && c.snap == r && c.lib == lib {
+		return c, nil
+	}
+	var maxDoc uint64
+	for _, s := range snap.Segments() {
+		maxDoc += uint64(s.FullSize())
+	}
+	t := &textTable{snap: r, lib: lib, texts: make([]string, maxDoc)}
+	id := index.NewIndexInternalID(nil, 0)
+	for d := range maxDoc {
+		id.SetValue(d)
+		ext, err := snap.ExternalID(id)
+		if err != nil {
+			return nil, fmt.Errorf("passage texts: document %d: %w", d, err)
+		}
+		if p, ok := lib.Passage(ext); ok {
+			t.texts[d] = p.Text
+		}
+	}
+	tt.cur = t
+	return t, nil
+}
