@@ -31,16 +31,10 @@ type phraseWords [][]string
 // of words in text, from the left, until visit returns false. Occurrences
 // may overlap.
 func phraseSpans(text string, words phraseWords, visit func([]span) bool) {
-	if len(words) == 0 {
-		return
-	}
 	parts := make([]span, len(words))
-	for at := 0; at < len(text); {
-		start, ok := nextStart(text, at, words[0])
-		if !ok {
-			return
-		}
-		if matchFrom(text, start, words, parts) && !visit(parts) {
+	for at := 0; ; {
+		start, ok := findPhrase(text, at, words, parts)
+		if !ok || !visit(parts) {
 			return
 		}
 		_, size := utf8.DecodeRuneInString(text[start:])
@@ -48,11 +42,37 @@ func phraseSpans(text string, words phraseWords, visit func([]span) bool) {
 	}
 }
 
-// hasPhrase reports whether words occur in text one after another.
+// hasPhrase reports whether words occur in text one after another. It
+// runs on every candidate of a phrase clause, so it does not allocate for
+// phrases of up to eight words.
 func hasPhrase(text string, words phraseWords) bool {
-	found := false
-	phraseSpans(text, words, func([]span) bool { found = true; return false })
-	return found
+	var buf [8]span
+	parts := buf[:]
+	if len(words) > len(buf) {
+		parts = make([]span, len(words))
+	}
+	_, ok := findPhrase(text, 0, words, parts[:len(words)])
+	return ok
+}
+
+// findPhrase returns the start of the first occurrence of words in text
+// at or after at, with the spans of its words in parts.
+func findPhrase(text string, at int, words phraseWords, parts []span) (int, bool) {
+	if len(words) == 0 {
+		return 0, false
+	}
+	for at < len(text) {
+		start, ok := nextStart(text, at, words[0])
+		if !ok {
+			return 0, false
+		}
+		if matchFrom(text, start, words, parts) {
+			return start, true
+		}
+		_, size := utf8.DecodeRuneInString(text[start:])
+		at = start + size
+	}
+	return 0, false
 }
 
 // nextStart returns the first offset from at where one of alts may begin.
