@@ -53,8 +53,8 @@ func NewMapping() mapping.IndexMapping {
 		f.Analyzer = segment.IndexAnalyzer
 		f.Store = false // snippets are cut from the library's copy of the text
 		// No term positions: phrases are checked in the library's text
-		// (phrasematch.go) and a page's hits are located by analyzing
-		// them again (locate.go). Positions were half of the index.
+		// (phrasematch.go) and a page's hits are located in their text
+		// (locate.go). Positions were half of the index.
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
 		f.DocValues = false // nothing sorts or facets on text
