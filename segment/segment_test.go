@@ -163,3 +163,50 @@ func narrowString(s string) string {
 	out, _, _ := narrow([]byte(s))
 	return string(out)
 }
+
+// narrow's offsets map every rune boundary of its result back to the same
+// rune of the input, whatever mix of full-width and other runes it holds.
+func TestNarrowOffsetsMapBack(t *testing.T) {
+	pieces := []string{"企业", "，", "ＧＤＰ", "２０２３", "\u3000", "AI", "。", "、", "５G", "～", "﹏", "ｱ"}
+	for n := 0; n < 2000; n++ {
+		var b strings.Builder
+		for k := n; ; k /= len(pieces) {
+			b.WriteString(pieces[k%len(pieces)])
+			if k < len(pieces) {
+				break
+			}
+		}
+		in := []byte(b.String())
+		out, narrowed, changed := narrow(in)
+		if !changed {
+			if string(out) != string(in) {
+				t.Fatalf("%q unchanged but narrowed to %q", in, out)
+			}
+			continue
+		}
+		// Walk both texts rune by rune: each output rune is the input rune,
+		// narrowed, and its offsets map to the input rune's.
+		i := 0
+		for o := 0; o < len(out); {
+			r, size := utf8.DecodeRune(out[o:])
+			ir, isize := utf8.DecodeRune(in[i:])
+			want := ir
+			if wide(ir) {
+				want = ' '
+				if ir != 0x3000 {
+					want = ir - 0xFF01 + 0x21
+				}
+			}
+			if r != want {
+				t.Fatalf("%q: output rune %q at %d, input %q", in, r, o, ir)
+			}
+			if origin(o, narrowed) != i || origin(o+size, narrowed) != i+isize {
+				t.Fatalf("%q: output %d:%d maps to %d:%d, want %d:%d", in, o, o+size, origin(o, narrowed), origin(o+size, narrowed), i, i+isize)
+			}
+			o, i = o+size, i+isize
+		}
+		if i != len(in) {
+			t.Fatalf("%q: output covers %d of %d input bytes", in, i, len(in))
+		}
+	}
+}

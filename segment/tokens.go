@@ -32,7 +32,7 @@ const (
 // a position gap; offsets always index into text, while terms of
 // full-width letters and digits come out narrowed (ＧＤＰ -> GDP).
 func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
-	norm, origin, changed := narrow(text)
+	norm, narrowed, changed := narrow(text)
 	var out []Token
 	pos := 0
 	for _, seg := range s.gse.Segment(norm) {
@@ -49,7 +49,7 @@ func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
 	}
 	if changed {
 		for i := range out {
-			out[i].Start, out[i].End = origin[out[i].Start], origin[out[i].End]
+			out[i].Start, out[i].End = origin(out[i].Start, narrowed), origin(out[i].End, narrowed)
 		}
 	}
 	return out
