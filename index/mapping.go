@@ -33,7 +33,7 @@ const passageType = "passage"
 
 // mappingVersion changes whenever NewMapping changes in a way the stored
 // mapping JSON would not show (e.g. a change of what goes into a field).
-const mappingVersion = 9
+const mappingVersion = 10
 
 // NewMapping returns the explicit index mapping for passages. Text is
 // indexed with the segmenter's analyzer (sub-words stacked) and searched

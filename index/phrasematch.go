@@ -160,8 +160,8 @@ func matchWord(text string, from int, w string) (int, bool) {
 }
 
 // fold maps a rune of the text to the rune of the analyzed word it
-// becomes: full-width ASCII to ASCII (segment's narrowing and bleve's
-// width filter), then lower case (bleve's lowercase filter).
+// becomes: full-width ASCII to ASCII (segment's narrowing), then lower
+// case (bleve's lowercase filter).
 func fold(r rune) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E:
