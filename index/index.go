@@ -152,17 +152,13 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 }
 
 // warmTables decodes the facet table of the index as opened (facetcount.go)
-// while the server gets ready, so that the first search does not wait for
-// it (0.15 s at 10⁵ passages, 1.4 s at 10⁶), and then the passage texts
-// phrases are checked against (texttable.go). A search that comes first
-// waits for the same table; a failure only leaves the work to it.
+// and the passage texts phrases are checked against (texttable.go) while
+// the server gets ready, so that the first searches do not wait for them
+// (0.15 s and 0.16 s at 10⁵ passages, 1.4 s and 0.8 s at 10⁶). The two are
+// built side by side: one after the other, the searches of the first
+// seconds after a restart at 10⁶ waited up to 2 s. A search that comes
+// first waits for the same table; a failure only leaves the work to it.
 func (ix *Index) warmTables() {
-	defer func() {
-		// Only preparation: whatever goes wrong here is left to the search.
-		if p := recover(); p != nil {
-			ix.log.Warn("search tables not prepared", "panic", p)
-		}
-	}()
 	r, err := ix.reader()
 	if err != nil {
 		return
@@ -171,15 +167,29 @@ func (ix *Index) warmTables() {
 		return // the index was closed first: no snapshot to read or release
 	}
 	defer r.Close()
-	if _, err := ix.facets.table(r); err != nil {
-		ix.log.Debug("facet table not prepared", "err", err)
+	var wg sync.WaitGroup
+	for name, build := range map[string]func() error{
+		"facet table":   func() error { _, err := ix.facets.table(r); return err },
+		"passage texts": func() error { _, err := ix.passageTexts(r); return err },
+	} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				// Only preparation: whatever goes wrong here is left to the search.
+				if p := recover(); p != nil {
+					ix.log.Warn(name+" not prepared", "panic", p)
+				}
+			}()
+			started := time.Now()
+			if err := build(); err != nil {
+				ix.log.Debug(name+" not prepared", "err", err)
+				return
+			}
+			ix.log.Debug(name+" prepared", "ms", time.Since(started).Milliseconds())
+		}()
 	}
-	started := time.Now()
-	if _, err := ix.passageTexts(r); err != nil {
-		ix.log.Debug("passage texts not prepared", "err", err)
-		return
-	}
-	ix.log.Debug("passage texts prepared", "ms", time.Since(started).Milliseconds())
+	wg.Wait()
 }
 
 // reuse opens the index named in CURRENT when it holds exactly fp (after
