@@ -107,17 +107,22 @@ func (p *textPhrase) Searcher(ctx context.Context, r index.IndexReader, m mappin
 		if len(alts) == 1 {
 			s, err = searcher.NewTermSearcher(ctx, r, alts[0], FieldText, p.boost, opts)
 		} else {
-			var any []search.Searcher
+			var either []search.Searcher
 			for _, a := range alts {
 				t, terr := searcher.NewTermSearcher(ctx, r, a, FieldText, p.boost, opts)
 				if terr != nil {
 					err = terr
 					break
 				}
-				any = append(any, t)
+				either = append(either, t)
 			}
 			if err == nil {
-				s, err = searcher.NewDisjunctionSearcher(ctx, r, any, 1, opts)
+				s, err = searcher.NewDisjunctionSearcher(ctx, r, either, 1, opts)
+			}
+			if err != nil {
+				for _, t := range either {
+					_ = t.Close()
+				}
 			}
 		}
 		if err != nil {
