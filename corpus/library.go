@@ -73,6 +73,9 @@ func (l *Library) Passage(id string) (*Passage, bool) {
 	return p, ok
 }
 
+// Len is the number of passages of the library.
+func (l *Library) Len() int { return len(l.passages) }
+
 // Passages returns every passage of every document, in order.
 func (l *Library) Passages() []*Passage {
 	var out []*Passage

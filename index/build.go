@@ -23,17 +23,57 @@ import (
 // than their fewer merges save).
 const defaultBuildBatch = 1000
 
-// newBuildIndex creates an empty index for a full build. Batches return
-// once searchable rather than once on disk (unsafe_batch): the build waits
-// for persistence once, at its end (see indexAll). No segments are merged
-// while it runs: the tiered merges rewrote every passage two or three
-// times, and the build ends with one merge into a single segment anyway
-// (compact). openExisting restores both settings for the updates of a
-// running server.
-func newBuildIndex(path string, m mapping.IndexMapping) (bleve.Index, error) {
+// newBuildIndex creates an empty index for a full build of n passages in
+// batches of batch. Batches return once searchable rather than once on
+// disk (unsafe_batch): the build waits for persistence once, at its end
+// (see indexAll). No segments are merged while it runs: the tiered merges
+// rewrote every passage two or three times, and the build ends with one
+// merge into a single segment anyway (compact). openExisting restores
+// these settings for the updates of a running server.
+func newBuildIndex(path string, m mapping.IndexMapping, n, batch int) (bleve.Index, error) {
 	cfg := map[string]interface{}{"unsafe_batch": true}
 	maps.Copy(cfg, noMerges())
+	if n > mergeWidth*batch {
+		cfg["scorchPersisterOptions"] = persisterNap()
+	}
 	return bleve.NewUsing(path, m, scorch.Name, scorch.Name, cfg)
+}
+
+// buildNap is how long the persister of a large build waits between
+// writes. Without it the persister writes each batch as a file of its own
+// as soon as it is searchable: a build of 10⁶ passages left about 1,000
+// files and needed two merge rounds. Waiting lets the batches of a few
+// seconds pile up in memory, and the persister merges them as it writes
+// them (one pass instead of a write and a merge round): 76–80 files of
+// 12,000–13,000 passages at 10⁶, merged in one round. In process at 10⁶
+// passages the build went from 4,183 / 4,635 to 4,794 / 5,273 passages/s
+// (alternated runs; the final merge from 41 s to 19 s); 10 s built 5,016,
+// and two persister workers (parallel flushes of at most 64 MB) 4,375.
+//
+// Small builds do not wait: the end of a build waits for its last
+// persistence, so the nap would add up to its length to the build, and
+// up to mergeWidth files merge in one round anyway.
+const buildNap = 5 * time.Second
+
+// persisterNap returns the scorch setting of a large build's persister:
+// nap buildNap between writes, whatever the number of files on disk
+// (PersisterNapUnderNumFiles otherwise also makes it wait for merges that
+// a build does not run).
+func persisterNap() map[string]interface{} {
+	return map[string]interface{}{
+		"PersisterNapTimeMSec":      int(buildNap / time.Millisecond),
+		"PersisterNapUnderNumFiles": 1 << 30,
+	}
+}
+
+// servingPersister returns bleve's own persister setting, which an index
+// opened for serving restores: the index stores its build's setting and
+// bleve applies it again on every open.
+func servingPersister() map[string]interface{} {
+	return map[string]interface{}{
+		"PersisterNapTimeMSec":      scorch.DefaultPersisterNapTimeMSec,
+		"PersisterNapUnderNumFiles": scorch.DefaultPersisterNapUnderNumFiles,
+	}
 }
 
 // noMerges returns the scorch setting under which the merge planner
@@ -169,10 +209,11 @@ func compact(ctx context.Context, b bleve.Index) error {
 	return nil // not reached below 100⁴ segments (10⁷ passages make 10⁴)
 }
 
-// mergeWidth is the number of segments one merge task joins: 10⁵
-// passages merge in one round, 10⁶ in two.
+// mergeWidth is the number of segments one merge task joins: a build of
+// up to mergeWidth batches merges in one round, and so does a larger one,
+// whose persister writes fewer, larger files (buildNap).
 const (
-	mergeWidth     = 100
+	mergeWidth     = 200
 	maxMergeRounds = 4
 )
 

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -62,53 +63,65 @@ func (ft *facetTables) table(r index.IndexReader) (*facetTable, error) {
 	if ft.cur != nil && ft.cur.snap == r {
 		return ft.cur, nil
 	}
-	var maxDoc uint64
-	for _, s := range snap.Segments() {
-		maxDoc += uint64(s.FullSize())
-	}
-	dvr, err := r.DocValueReader(Facets)
+	t, err := newFacetTable(snap)
 	if err != nil {
 		return nil, err
-	}
-	t := &facetTable{snap: r, names: make([][]string, len(Facets)), start: make([]uint32, 1, maxDoc+1)}
-	at := make(map[string]int, len(Facets))
-	numbers := make([]map[string]uint32, len(Facets))
-	for i, f := range Facets {
-		at[f] = i
-		numbers[i] = map[string]uint32{}
-	}
-	id := index.NewIndexInternalID(nil, 0)
-	var tooMany error
-	for d := uint64(0); d < maxDoc; d++ {
-		id.SetValue(d)
-		err := dvr.VisitDocValues(id, func(field string, term []byte) {
-			i, ok := at[field]
-			if !ok {
-				return
-			}
-			n, ok := numbers[i][string(term)]
-			if !ok {
-				n = uint32(len(t.names[i]))
-				if n > valueMask {
-					tooMany = fmt.Errorf("facet %s has more than %d values", field, valueMask)
-					return
-				}
-				numbers[i][string(term)] = n
-				t.names[i] = append(t.names[i], string(term))
-			}
-			t.values = append(t.values, uint32(i)<<valueBits|n)
-		})
-		if err != nil {
-			return nil, err
-		}
-		if tooMany != nil {
-			return nil, tooMany // bleve's facet builder counts instead
-		}
-		t.start = append(t.start, uint32(len(t.values)))
 	}
 	ft.cur = t
 	return t, nil
 }
+
+// newFacetTable reads the facet values of every document of snap from
+// the postings of the facet fields (postings.go), in two passes: the
+// first numbers the values and counts them per document, the second
+// places each document's values, facet by facet, in the flat array.
+func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
+	var maxDoc uint64
+	for _, s := range snap.Segments() {
+		maxDoc += uint64(s.FullSize())
+	}
+	t := &facetTable{snap: snap, names: make([][]string, len(Facets)), start: make([]uint32, maxDoc+1)}
+	numbers := make([]map[string]uint32, len(Facets))
+	for i, f := range Facets {
+		numbers[i] = map[string]uint32{}
+		err := eachPosting(snap, f, func(term string) (func(uint64), error) {
+			if _, ok := numbers[i][term]; !ok {
+				n := len(t.names[i])
+				if n > valueMask {
+					return nil, fmt.Errorf("facet %s has more than %d values: %w", f, valueMask, errTooManyValues)
+				}
+				numbers[i][term] = uint32(n)
+				t.names[i] = append(t.names[i], term)
+			}
+			return func(doc uint64) { t.start[doc+1]++ }, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for d := uint64(1); d <= maxDoc; d++ {
+		t.start[d] += t.start[d-1]
+	}
+	t.values = make([]uint32, t.start[maxDoc])
+	next := slices.Clone(t.start[:maxDoc])
+	for i, f := range Facets {
+		err := eachPosting(snap, f, func(term string) (func(uint64), error) {
+			v := uint32(i)<<valueBits | numbers[i][term]
+			return func(doc uint64) {
+				t.values[next[doc]] = v
+				next[doc]++
+			}, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// errTooManyValues: a facet has more values than a table entry can
+// number; bleve's facet builder counts instead.
+var errTooManyValues = errors.New("too many facet values for the table")
 
 // facetCounter counts the facet values of the matches of one search.
 type facetCounter struct {

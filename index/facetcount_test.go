@@ -1,10 +1,13 @@
 package index_test
 
 import (
+	"context"
 	"reflect"
 	"testing"
 
+	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
+	"github.com/shanxi-sme/kb/synth"
 )
 
 // TestFacetTableMatchesBleve checks the facet counts of the table against
@@ -22,6 +25,65 @@ func TestFacetTableMatchesBleve(t *testing.T) {
 			if !reflect.DeepEqual(got[f], want[f]) {
 				t.Errorf("%q %s:\n table %v\n bleve %v", q, f, got[f], want[f])
 			}
+		}
+	}
+}
+
+// TestTablesAcrossSegments checks the per-snapshot tables on an index of
+// several segments with deleted documents, where a document's number is
+// its segment's offset plus its number in the segment: the facet counts
+// against bleve's facet builder, the passage texts against each
+// document's stored id.
+func TestTablesAcrossSegments(t *testing.T) {
+	ctx := context.Background()
+	base := synthDocs(t, 2000)
+	ix := openAt(t, t.TempDir(), corpus.NewLibrary(base))
+	defer ix.Close()
+	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := uint64(2); seed <= 3; seed++ {
+		if err := ix.AddDocuments(ctx, g.Documents(seed, 150)...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Deletions in the first segment and in a later one.
+	for _, d := range []*corpus.Document{base[0], base[len(base)/2], ix.Library().Documents()[len(ix.Library().Documents())-1]} {
+		if err := ix.RemoveDocument(ctx, d.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := ix.Segments(); n < 3 {
+		t.Fatalf("%d segment(s): the test needs the updates in segments of their own", n)
+	}
+	if n, err := index.Deleted(ix); err != nil || n == 0 {
+		t.Fatalf("%d deleted documents (%v): the test needs some", n, err)
+	}
+	for _, q := range []string{"", "企业", "楼宇经济", "专精特新 人才"} {
+		got, want, err := index.FacetsBothWays(ix, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == nil {
+			t.Fatal("no facet table")
+		}
+		for _, f := range index.Facets {
+			if !reflect.DeepEqual(got[f], want[f]) {
+				t.Errorf("%q %s:\n table %v\n bleve %v", q, f, got[f], want[f])
+			}
+		}
+	}
+	table, stored, err := index.TextsBothWays(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(table) != len(stored) {
+		t.Fatalf("text table of %d documents, index of %d", len(table), len(stored))
+	}
+	for d := range table {
+		if table[d] != stored[d] {
+			t.Fatalf("document %d: table %.30q, stored id's passage %.30q", d, table[d], stored[d])
 		}
 	}
 }

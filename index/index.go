@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/cespare/xxhash/v2"
@@ -147,24 +146,21 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		}
 	}
 	ix.refreshScoreStats(ctx)
-	go ix.warmTables()
+	ix.warmTables()
 	return ix, nil
 }
 
-// warmTables decodes the facet table of the index as opened (facetcount.go)
-// and the passage texts phrases are checked against (texttable.go) while
-// the server gets ready, so that the first searches do not wait for them
-// (0.15 s and 0.16 s at 10⁵ passages, 1.4 s and 0.8 s at 10⁶). The two are
-// built side by side: one after the other, the searches of the first
-// seconds after a restart at 10⁶ waited up to 2 s. A search that comes
-// first waits for the same table; a failure only leaves the work to it.
+// warmTables builds the facet table of the index as opened (facetcount.go)
+// and the passage texts phrases are checked against (texttable.go), side
+// by side, before the index is handed out: 40 ms and 0.1 s at 10⁵
+// passages, 0.55 s and about 0.4 s at 10⁶. Built after ready instead, the
+// first searches of a server put under load as soon as it was ready
+// waited for them: the first eight took 1.0–1.35 s at 10⁶. A failure only
+// leaves the work to the first search, which builds the same table.
 func (ix *Index) warmTables() {
 	r, err := ix.reader()
 	if err != nil {
 		return
-	}
-	if snap, ok := r.(*scorch.IndexSnapshot); ok && snap == nil {
-		return // the index was closed first: no snapshot to read or release
 	}
 	defer r.Close()
 	var wg sync.WaitGroup
@@ -249,7 +245,7 @@ func (ix *Index) build(ctx context.Context, dir string, log *slog.Logger) error 
 	}
 	defer os.RemoveAll(tmp) // a no-op after the rename below
 	path := filepath.Join(tmp, "index")
-	b, err := newBuildIndex(path, NewMapping())
+	b, err := newBuildIndex(path, NewMapping(), ix.Library().Len(), ix.buildBatch)
 	if err != nil {
 		return fmt.Errorf("create index: %w", err)
 	}
@@ -380,6 +376,7 @@ func openExisting(path string) (bleve.Index, error) {
 		"bolt_timeout":           lockTimeout,
 		"unsafe_batch":           false,
 		"scorchMergePlanOptions": map[string]interface{}{"MaxSegmentsPerTier": mergeplan.DefaultMergePlanOptions.MaxSegmentsPerTier},
+		"scorchPersisterOptions": servingPersister(),
 	})
 	if err != nil && strings.Contains(err.Error(), "timeout") {
 		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)

@@ -3,6 +3,7 @@ package index
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -57,17 +58,41 @@ func (tt *textTables) table(r index.IndexReader, lib *corpus.Library) (*textTabl
 		maxDoc += uint64(s.FullSize())
 	}
 	t := &textTable{snap: r, lib: lib, texts: make([]string, maxDoc)}
+	// Reading the ids is a small part (90 ms at 10⁶ passages); most of
+	// the time goes to finding each passage in the library's map, whose
+	// lookups miss the processor's caches: one range per core.
+	workers := uint64(max(1, runtime.GOMAXPROCS(0)))
+	per := (maxDoc + workers - 1) / workers
+	var (
+		wg   sync.WaitGroup
+		errs = make([]error, workers)
+	)
+	for w := range workers {
+		from, to := min(w*per, maxDoc), min((w+1)*per, maxDoc)
+		wg.Go(func() {
+			errs[w] = t.fill(snap, lib, from, to)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	tt.cur = t
+	return t, nil
+}
+
+// fill sets the texts of documents from to to-1.
+func (t *textTable) fill(snap *scorch.IndexSnapshot, lib *corpus.Library, from, to uint64) error {
 	id := index.NewIndexInternalID(nil, 0)
-	for d := range maxDoc {
+	for d := from; d < to; d++ {
 		id.SetValue(d)
 		ext, err := snap.ExternalID(id)
 		if err != nil {
-			return nil, fmt.Errorf("passage texts: document %d: %w", d, err)
+			return fmt.Errorf("passage texts: document %d: %w", d, err)
 		}
 		if p, ok := lib.Passage(ext); ok {
 			t.texts[d] = p.Text
 		}
 	}
-	tt.cur = t
-	return t, nil
+	return nil
 }
