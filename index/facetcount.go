@@ -2,8 +2,6 @@ package index
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -25,25 +23,22 @@ import (
 
 // facetTable holds the facet values of every document of one snapshot,
 // by the snapshot's internal document number: the values of document d
-// are values[start[d]:start[d+1]], each a facet (its position in Facets,
-// above valueBits) and a number into that facet's names. One document's
+// are values[start[d]:start[d+1]], each a number over all facets (the
+// values of facet i are numbered from base[i] on), so that a search
+// counts a match's values into one flat array of counts: with a count
+// array per facet, the two lookups of each increment were a tenth of the
+// CPU of a loaded server at 10⁶ passages. One document's
 // values of all facets lie together, so counting a match reads two
 // places in memory rather than two per facet: searches of common words
 // (企业, 发展) at 10⁵ passages took about 8% less time than with one array
 // per facet.
 type facetTable struct {
 	snap   index.IndexReader
-	names  [][]string // by facet, by value number
+	names  []string // by value number
+	base   []uint32 // by facet, its first value number; base[len(Facets)] is the number of values
 	start  []uint32
 	values []uint32
 }
-
-// valueBits is the width of a value number in facetTable.values; the
-// facet's position takes the bits above.
-const (
-	valueBits = 26
-	valueMask = 1<<valueBits - 1
-)
 
 // facetTables caches the table of the snapshot searched last.
 type facetTables struct {
@@ -80,18 +75,15 @@ func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
 	for _, s := range snap.Segments() {
 		maxDoc += uint64(s.FullSize())
 	}
-	t := &facetTable{snap: snap, names: make([][]string, len(Facets)), start: make([]uint32, maxDoc+1)}
+	t := &facetTable{snap: snap, base: make([]uint32, len(Facets)+1), start: make([]uint32, maxDoc+1)}
 	numbers := make([]map[string]uint32, len(Facets))
 	for i, f := range Facets {
+		t.base[i] = uint32(len(t.names))
 		numbers[i] = map[string]uint32{}
 		err := eachPosting(snap, f, func(term string) (func(uint64), error) {
 			if _, ok := numbers[i][term]; !ok {
-				n := len(t.names[i])
-				if n > valueMask {
-					return nil, fmt.Errorf("facet %s has more than %d values: %w", f, valueMask, errTooManyValues)
-				}
-				numbers[i][term] = uint32(n)
-				t.names[i] = append(t.names[i], term)
+				numbers[i][term] = uint32(len(t.names))
+				t.names = append(t.names, term)
 			}
 			return func(doc uint64) { t.start[doc+1]++ }, nil
 		})
@@ -99,6 +91,7 @@ func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
 			return nil, err
 		}
 	}
+	t.base[len(Facets)] = uint32(len(t.names))
 	for d := uint64(1); d <= maxDoc; d++ {
 		t.start[d] += t.start[d-1]
 	}
@@ -106,7 +99,7 @@ func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
 	next := slices.Clone(t.start[:maxDoc])
 	for i, f := range Facets {
 		err := eachPosting(snap, f, func(term string) (func(uint64), error) {
-			v := uint32(i)<<valueBits | numbers[i][term]
+			v := numbers[i][term]
 			return func(doc uint64) {
 				t.values[next[doc]] = v
 				next[doc]++
@@ -119,15 +112,11 @@ func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
 	return t, nil
 }
 
-// errTooManyValues: a facet has more values than a table entry can
-// number; bleve's facet builder counts instead.
-var errTooManyValues = errors.New("too many facet values for the table")
-
 // facetCounter counts the facet values of the matches of one search.
 type facetCounter struct {
 	tables *facetTables
 	table  *facetTable
-	counts [][]int // by facet, by value number
+	counts []uint32 // by value number
 	err    error
 }
 
@@ -140,8 +129,9 @@ func (fc *facetCounter) count(d *search.DocumentMatch) {
 	if n+1 >= uint64(len(t.start)) {
 		return
 	}
+	counts := fc.counts[:len(t.names)]
 	for _, v := range t.values[t.start[n]:t.start[n+1]] {
-		fc.counts[v>>valueBits][v&valueMask]++
+		counts[v]++
 	}
 }
 
@@ -152,9 +142,10 @@ func (fc *facetCounter) values() map[string][]FacetValue {
 	for i, f := range Facets {
 		vals := []FacetValue{}
 		if fc.table != nil {
-			for v, n := range fc.counts[i] {
-				if n > 0 && fc.table.names[i][v] != "" {
-					vals = append(vals, FacetValue{Value: fc.table.names[i][v], Count: n})
+			t := fc.table
+			for v := t.base[i]; v < t.base[i+1]; v++ {
+				if n := fc.counts[v]; n > 0 && t.names[v] != "" {
+					vals = append(vals, FacetValue{Value: t.names[v], Count: int(n)})
 				}
 			}
 		}
@@ -178,10 +169,7 @@ func (q *countingQuery) Searcher(ctx context.Context, r index.IndexReader, m map
 		return q.Query.Searcher(ctx, r, m, opts)
 	}
 	q.fc.table = t
-	q.fc.counts = make([][]int, len(t.names))
-	for i := range t.names {
-		q.fc.counts[i] = make([]int, len(t.names[i]))
-	}
+	q.fc.counts = make([]uint32, len(t.names))
 	s, err := q.Query.Searcher(ctx, r, m, opts)
 	if err != nil {
 		return nil, err
