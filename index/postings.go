@@ -9,10 +9,10 @@ import (
 
 // eachPosting calls term for every term of field, then the function it
 // returns for every document that holds the term, in the snapshot's
-// document numbers (a segment's numbers are
-// offset by the full sizes of the segments before it, as scorch numbers
-// them). Deleted documents are included: they match no search, and the
-// tables built from here are read only for matches.
+// document numbers (a segment's numbers are offset by the full sizes of
+// the segments before it, as scorch numbers them). Deleted documents are
+// included: they match no search, and the tables built from here are
+// read only for matches.
 //
 // The facet table is built from the postings rather than document by
 // document: a keyword field holds a few hundred distinct values, so
