@@ -7,14 +7,20 @@ import (
 
 	"github.com/shanxi-sme/kb/corpus"
 	"github.com/shanxi-sme/kb/index"
-	"github.com/shanxi-sme/kb/synth"
 )
 
 // TestFacetTableMatchesBleve checks the facet counts of the table against
 // bleve's own facet builder for queries of every shape.
 func TestFacetTableMatchesBleve(t *testing.T) {
-	for _, q := range []string{"", "企业", "楼宇经济", "科技型企业缺少抵押物怎么贷款", "小升规", "专精特新 人才"} {
-		got, want, err := index.FacetsBothWays(shared, q)
+	facetsMatchBleve(t, shared, "", "企业", "楼宇经济", "科技型企业缺少抵押物怎么贷款", "小升规", "专精特新 人才")
+}
+
+// facetsMatchBleve compares the facet counts of the table with bleve's
+// for each query.
+func facetsMatchBleve(t *testing.T, ix *index.Index, queries ...string) {
+	t.Helper()
+	for _, q := range queries {
+		got, want, err := index.FacetsBothWays(ix, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,17 +42,7 @@ func TestFacetTableMatchesBleve(t *testing.T) {
 // document's stored id.
 func TestTablesAcrossSegments(t *testing.T) {
 	ctx := context.Background()
-	base := synthDocs(t, 3000)
-	ix := openAt(t, t.TempDir(), corpus.NewLibrary(base))
-	defer ix.Close()
-	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	added := g.Documents(2, 200) // another seed: other documents
-	if err := ix.AddDocuments(ctx, added...); err != nil {
-		t.Fatal(err)
-	}
+	ix, base, added := updatedIndex(t)
 	// Deletions in the first segment and in a later one.
 	for _, d := range []*corpus.Document{base[0], base[len(base)/2], added[len(added)/2]} {
 		if err := ix.RemoveDocument(ctx, d.ID); err != nil {
@@ -59,20 +55,7 @@ func TestTablesAcrossSegments(t *testing.T) {
 	if n, err := index.Deleted(ix); err != nil || n == 0 {
 		t.Fatalf("%d deleted documents (%v): the test needs some", n, err)
 	}
-	for _, q := range []string{"", "企业", "楼宇经济", "专精特新 人才"} {
-		got, want, err := index.FacetsBothWays(ix, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got == nil {
-			t.Fatal("no facet table")
-		}
-		for _, f := range index.Facets {
-			if !reflect.DeepEqual(got[f], want[f]) {
-				t.Errorf("%q %s:\n table %v\n bleve %v", q, f, got[f], want[f])
-			}
-		}
-	}
+	facetsMatchBleve(t, ix, "", "企业", "楼宇经济", "专精特新 人才")
 	table, stored, err := index.TextsBothWays(ix)
 	if err != nil {
 		t.Fatal(err)

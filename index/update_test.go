@@ -127,19 +127,27 @@ func TestSearchDuringIngestion(t *testing.T) {
 // documents: bleve's BM25 estimates the average field length from the
 // segments' dictionaries, and an update adds a segment that bleve's own
 // merges leave alone at this size (3,000 passages: a budget of two).
-func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
-	ctx := context.Background()
-	base := synthDocs(t, 3000)
-	ix := openAt(t, t.TempDir(), corpus.NewLibrary(base))
-	defer ix.Close()
+// updatedIndex opens an index of 3,000 synthetic passages and adds 200
+// others (another seed) as an update; the index is closed with the test.
+func updatedIndex(t *testing.T) (ix *index.Index, base, added []*corpus.Document) {
+	t.Helper()
+	base = synthDocs(t, 3000)
+	ix = openAt(t, t.TempDir(), corpus.NewLibrary(base))
+	t.Cleanup(func() { ix.Close() })
 	g, err := synth.New(synth.Sources{Places: parts.Places, Themes: parts.Themes, Concepts: parts.Concepts})
 	if err != nil {
 		t.Fatal(err)
 	}
-	added := g.Documents(2, 200) // another seed: other documents
-	if err := ix.AddDocuments(ctx, added...); err != nil {
+	added = g.Documents(2, 200)
+	if err := ix.AddDocuments(context.Background(), added...); err != nil {
 		t.Fatal(err)
 	}
+	return ix, base, added
+}
+
+func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
+	ctx := context.Background()
+	ix, base, added := updatedIndex(t)
 	// The update's passages are a segment of their own: scores must not
 	// depend on that (bleve's own BM25 statistics would).
 	if n := ix.Segments(); n < 2 {
