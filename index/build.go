@@ -44,8 +44,8 @@ func newBuildIndex(path string, m mapping.IndexMapping, n, batch int) (bleve.Ind
 // as soon as it is searchable: a build of 10⁶ passages left about 1,000
 // files and needed two merge rounds. Waiting lets the batches of a few
 // seconds pile up in memory, and the persister merges them as it writes
-// them (one pass instead of a write and a merge round): 76–80 files of
-// 12,000–13,000 passages at 10⁶, merged in one round. In process at 10⁶
+// them (one pass instead of a write and a merge round): 76–105 files of
+// about 10,000 passages each at 10⁶, merged in one round. In process at 10⁶
 // passages the build went from 4,183 / 4,635 to 4,794 / 5,273 passages/s
 // (alternated runs; the final merge from 41 s to 19 s); 10 s built 5,016,
 // and two persister workers (parallel flushes of at most 64 MB) 4,375.
@@ -171,7 +171,7 @@ send:
 	// term and per segment (a mix of queries over 10⁵ passages ran 20%
 	// faster on one). Scores do not depend on it (scorestats.go). Merging
 	// after ready would make the server ready sooner, but its first minute
-	// at 10⁶ passages would search a thousand segments while bleve's own
+	// at 10⁶ passages would search about a hundred segments while bleve's own
 	// planner, which runs beside a forced merge, rewrote them in tiers.
 	// Once persisted, merging works on files; the fingerprint is written
 	// again so that the persisted snapshot is the merged one.
@@ -186,7 +186,8 @@ send:
 // compact merges the segments of a built index into one. One forced
 // merge plans a single round of tasks of at most SegmentsPerMergeTask
 // segments each, so it is repeated until one segment is left: a build of
-// 10⁵ passages leaves about 100 segments, one of 10⁶ about 1,000.
+// 10⁵ passages leaves about 100 segments, one of 10⁶ about 80–100 (see
+// buildNap).
 func compact(ctx context.Context, b bleve.Index) error {
 	adv, err := b.Advanced()
 	if err != nil {
@@ -206,7 +207,7 @@ func compact(ctx context.Context, b bleve.Index) error {
 			return fmt.Errorf("compact index: %w", err)
 		}
 	}
-	return nil // not reached below 100⁴ segments (10⁷ passages make 10⁴)
+	return nil // not reached below 200⁴ segments
 }
 
 // mergeWidth is the number of segments one merge task joins: a build of
