@@ -50,10 +50,7 @@ func TextsBothWays(ix *Index) (table, stored []string, err error) {
 		return nil, nil, err
 	}
 	snap := r.(*scorch.IndexSnapshot)
-	var maxDoc uint64
-	for _, s := range snap.Segments() {
-		maxDoc += uint64(s.FullSize())
-	}
+	maxDoc := documentNumbers(snap)
 	id := index.NewIndexInternalID(nil, 0)
 	for d := range maxDoc {
 		id.SetValue(d)

@@ -71,10 +71,7 @@ func (ft *facetTables) table(r index.IndexReader) (*facetTable, error) {
 // first numbers the values and counts them per document, the second
 // places each document's values, facet by facet, in the flat array.
 func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
-	var maxDoc uint64
-	for _, s := range snap.Segments() {
-		maxDoc += uint64(s.FullSize())
-	}
+	maxDoc := documentNumbers(snap)
 	t := &facetTable{snap: snap, base: make([]uint32, len(Facets)+1), start: make([]uint32, maxDoc+1)}
 	numbers := make([]map[string]uint32, len(Facets))
 	for i, f := range Facets {

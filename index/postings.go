@@ -62,3 +62,13 @@ func eachPosting(snap *scorch.IndexSnapshot, field string, term func(string) (fu
 	}
 	return nil
 }
+
+// documentNumbers is the number of document numbers of snap, deleted
+// documents included: the length of a table by document number.
+func documentNumbers(snap *scorch.IndexSnapshot) uint64 {
+	var n uint64
+	for _, s := range snap.Segments() {
+		n += uint64(s.FullSize())
+	}
+	return n
+}
