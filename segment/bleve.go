@@ -3,6 +3,7 @@ package segment
 import (
 	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -73,31 +74,54 @@ func RegisterBleve(s *Segmenter) error {
 
 // Tokenizer adapts the segmenter to bleve's analysis.Tokenizer.
 type Tokenizer struct {
-	seg  *Segmenter
-	mode Mode
+	seg   *Segmenter
+	mode  Mode
+	spans sync.Pool // of *[]span: bleve analyses on every core at once
 }
 
 // Tokenize implements analysis.Tokenizer with byte offsets into input.
+// The stream is three allocations whatever its length: the tokens, the
+// pointers bleve wants, and one buffer holding every term (each term is
+// its own slice of it, capped, so that a filter rewriting one in place
+// cannot run into the next).
 func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
-	toks := t.seg.Tokens(input, t.mode)
-	out := make(analysis.TokenStream, len(toks))
-	for i, tk := range toks {
-		out[i] = &analysis.Token{
-			Term:     []byte(tk.Term),
-			Start:    tk.Start,
-			End:      tk.End,
-			Position: tk.Position,
-			Type:     tokenType(tk.Term),
-		}
+	buf, _ := t.spans.Get().(*[]span)
+	if buf == nil {
+		buf = new([]span)
 	}
+	norm, narrowed, spans := t.seg.scan((*buf)[:0], input, t.mode)
+	size := 0
+	for _, sp := range spans {
+		size += sp.end - sp.start
+	}
+	terms := make([]byte, 0, size)
+	tokens := make([]analysis.Token, len(spans))
+	out := make(analysis.TokenStream, len(spans))
+	for i, sp := range spans {
+		from := len(terms)
+		terms = append(terms, norm[sp.start:sp.end]...)
+		term := terms[from:len(terms):len(terms)]
+		tokens[i] = analysis.Token{
+			Term:     term,
+			Start:    origin(sp.start, narrowed),
+			End:      origin(sp.end, narrowed),
+			Position: sp.position,
+			Type:     tokenType(term),
+		}
+		out[i] = &tokens[i]
+	}
+	*buf = spans
+	t.spans.Put(buf)
 	return out
 }
 
-func tokenType(term string) analysis.TokenType {
-	for _, r := range term {
+func tokenType(term []byte) analysis.TokenType {
+	for len(term) > 0 {
+		r, size := utf8.DecodeRune(term)
 		if r >= 0x2E80 {
 			return analysis.Ideographic
 		}
+		term = term[size:]
 	}
 	return analysis.AlphaNumeric
 }

@@ -51,6 +51,7 @@ const (
 // safe for concurrent use.
 type Segmenter struct {
 	gse         gse.Segmenter
+	lattice     *latticeSegmenter // segments with gse's dictionary (lattice.go)
 	fingerprint string
 	words       int
 }
@@ -99,6 +100,7 @@ func New(opts Options) (*Segmenter, error) {
 	if err := s.gse.LoadDictStr(merged); err != nil {
 		return nil, fmt.Errorf("load dictionary: %w", err)
 	}
+	s.lattice = newLatticeSegmenter(s.gse.Dict)
 	s.words = len(words)
 
 	h := sha256.New()

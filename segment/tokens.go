@@ -3,8 +3,6 @@ package segment
 import (
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
 )
 
 // Token is a word of the text with its byte offsets and position.
@@ -32,44 +30,48 @@ const (
 // a position gap; offsets always index into text, while terms of
 // full-width letters and digits come out narrowed (ＧＤＰ -> GDP).
 func (s *Segmenter) Tokens(text []byte, mode Mode) []Token {
-	norm, narrowed, changed := narrow(text)
-	var out []Token
-	pos := 0
-	for _, seg := range s.gse.Segment(norm) {
-		start, end := seg.Start(), seg.End()
-		term := string(norm[start:end])
-		if !hasLetterOrDigit(term) {
-			continue
-		}
-		pos++
-		out = append(out, Token{Term: term, Start: start, End: end, Position: pos, POS: seg.Token().Pos()})
-		if mode == WithSubwords {
-			out = subwords(out, norm, seg.Token(), start, pos)
-		}
-	}
-	if changed {
-		for i := range out {
-			out[i].Start, out[i].End = origin(out[i].Start, narrowed), origin(out[i].End, narrowed)
-		}
+	norm, narrowed, spans := s.scan(nil, text, mode)
+	out := make([]Token, len(spans))
+	for i, sp := range spans {
+		out[i] = Token{Term: string(norm[sp.start:sp.end]), Start: origin(sp.start, narrowed), End: origin(sp.end, narrowed),
+			Position: sp.position, Sub: sp.sub, POS: s.lattice.tokens.pos(sp.token)}
 	}
 	return out
 }
 
-// subwords appends the nested dictionary words of tk (offsets in gse are
-// relative to the parent word).
-func subwords(out []Token, text []byte, tk *gse.Token, base, pos int) []Token {
-	for _, c := range tk.Segments() {
-		st, en := base+c.Start(), base+c.End()
-		if en > len(text) || st >= en {
+// span is a token as scan finds it: byte offsets into the narrowed text
+// and no term of its own. Building an index analyses every passage, and
+// a string per token (then a copy of it for bleve) was a quarter of all
+// the memory a build allocated.
+type span struct {
+	start, end int // into the narrowed text
+	position   int
+	sub        bool
+	token      int // its dictionary token's number (dictTokens), for its part of speech
+}
+
+// scan appends the tokens of text to dst. It returns the narrowed text
+// the spans index into, and the positions narrow gives for mapping those
+// offsets back into text (origin; nil when text had no full-width rune).
+func (s *Segmenter) scan(dst []span, text []byte, mode Mode) (norm []byte, narrowed []int, spans []span) {
+	norm, narrowed, _ = narrow(text)
+	pos := 0
+	l := s.lattice.segment(norm)
+	defer s.lattice.release(l)
+	for _, p := range l.pieces {
+		if !hasLetterOrDigit(norm[p.start:p.end]) {
 			continue
 		}
-		term := string(text[st:en])
-		if utf8.RuneCountInString(term) >= 2 && hasLetterOrDigit(term) {
-			out = append(out, Token{Term: term, Start: st, End: en, Position: pos, Sub: true, POS: c.Token().Pos()})
+		pos++
+		dst = append(dst, span{start: p.start, end: p.end, position: pos, token: p.token})
+		if mode == WithSubwords {
+			// The dictionary words inside the word, stacked on its position.
+			for _, sub := range s.lattice.tokens.subwords(p.token) {
+				dst = append(dst, span{start: p.start + sub.start, end: p.start + sub.end, position: pos, sub: true, token: sub.token})
+			}
 		}
-		out = subwords(out, text, c.Token(), st, pos)
 	}
-	return out
+	return norm, narrowed, dst
 }
 
 // IsNominal reports whether a part-of-speech tag marks a noun-like word
@@ -95,11 +97,13 @@ func (s *Segmenter) Words(text string) []string {
 	return out
 }
 
-func hasLetterOrDigit(s string) bool {
-	for _, r := range s {
+func hasLetterOrDigit(b []byte) bool {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return true
 		}
+		b = b[size:]
 	}
 	return false
 }

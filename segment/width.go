@@ -51,5 +51,8 @@ func wide(r rune) bool { return (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 }
 // the result offsets of the rewritten runes: two bytes more for every
 // rune rewritten before off.
 func origin(off int, narrowed []int) int {
+	if len(narrowed) == 0 {
+		return off
+	}
 	return off + 2*sort.SearchInts(narrowed, off)
 }
