@@ -2,7 +2,7 @@ package index
 
 import (
 	"encoding/binary"
-	"math"
+	"strconv"
 
 	"github.com/cespare/xxhash/v2"
 
@@ -20,7 +20,7 @@ type document struct {
 	Kind      string   `json:"kind"`
 	Policy    []string `json:"policy"`
 	Doc       string   `json:"doc"`
-	Order     float64  `json:"order"`
+	Order     string   `json:"order"` // orderKey(Order) of the passage
 }
 
 // Type tells bleve which document mapping applies.
@@ -45,13 +45,13 @@ func newDocument(doc *corpus.Document, p *corpus.Passage) document {
 		Kind:      string(p.Kind),
 		Policy:    p.Policies,
 		Doc:       p.DocID,
-		Order:     float64(p.Order),
+		Order:     orderKey(p.Order),
 	}
 }
 
 // digestVersion names the encoding of writeDigest; a change to it (or to
 // document) rebuilds indexes once, as a new mapping does.
-const digestVersion = 2
+const digestVersion = 3
 
 // writeDigest writes every field of d to h, each length-prefixed, for the
 // index fingerprint: the index is reused only when each passage would be
@@ -72,7 +72,16 @@ func (d document) writeDigest(h *xxhash.Digest) {
 	}
 	writeDigestString(h, d.Kind)
 	writeDigestString(h, d.Doc)
-	writeDigestUint(h, math.Float64bits(d.Order))
+	writeDigestString(h, d.Order)
+}
+
+// orderKey writes a passage's order (from 1) so that its bytes sort as
+// the number does (the index sorts keywords by their bytes): its digits
+// after a letter for their count, so that 9 ("a9") sorts before 10
+// ("b10") whatever the number of digits.
+func orderKey(order int) string {
+	s := strconv.Itoa(max(order, 0))
+	return string(rune('a'+len(s)-1)) + s
 }
 
 func writeDigestUint(h *xxhash.Digest, v uint64) {
