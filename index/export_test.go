@@ -32,6 +32,16 @@ func FacetsBothWays(ix *Index, q string) (table, builder map[string][]FacetValue
 	return fc.values(), facetValues(res.Facets), nil
 }
 
+// WholeFacets returns the facet counts of the whole index kept with the
+// facet table, for tests.
+func WholeFacets(ix *Index) (map[string][]FacetValue, error) {
+	all, ok, err := ix.wholeIndexFacets()
+	if err == nil && !ok {
+		err = errNotScorch
+	}
+	return all, err
+}
+
 // SetPhraseRescoreMin sets the number of passages above which a query's
 // phrase only rescores the candidates (rescore.go).
 func SetPhraseRescoreMin(ix *Index, n int) { ix.phraseRescoreMin = n }

@@ -38,6 +38,7 @@ type facetTable struct {
 	base   []uint32 // by facet, its first value number; base[len(Facets)] is the number of values
 	start  []uint32
 	values []uint32
+	all    []uint32 // by value number, its passages in the whole snapshot (deleted ones not)
 }
 
 // facetTables caches the table of the snapshot searched last.
@@ -106,7 +107,31 @@ func newFacetTable(snap *scorch.IndexSnapshot) (*facetTable, error) {
 			return nil, err
 		}
 	}
+	t.countAll(snap)
 	return t, nil
+}
+
+// countAll counts every value over the live documents of snap: the
+// facets of the whole index, which browsing and the counts of a facet
+// filtered alone ask for. Counting them from a search that matches
+// everything walked every passage (10⁶ at a time) on every such request.
+func (t *facetTable) countAll(snap *scorch.IndexSnapshot) {
+	t.all = make([]uint32, len(t.names))
+	for _, v := range t.values {
+		t.all[v]++
+	}
+	var offset uint64
+	for _, ss := range snap.Segments() {
+		if deleted := ss.Deleted(); deleted != nil {
+			for it := deleted.Iterator(); it.HasNext(); {
+				d := offset + uint64(it.Next())
+				for _, v := range t.values[t.start[d]:t.start[d+1]] {
+					t.all[v]--
+				}
+			}
+		}
+		offset += uint64(ss.FullSize())
+	}
 }
 
 // facetCounter counts the facet values of the matches of one search.
@@ -135,13 +160,18 @@ func (fc *facetCounter) count(d *search.DocumentMatch) {
 // values returns the counts like facetValues: per facet, count descending
 // then value, at most facetSize values, values without matches left out.
 func (fc *facetCounter) values() map[string][]FacetValue {
+	return fc.table.facetValues(fc.counts)
+}
+
+// facetValues lists counts (by value number) as facetValues does; with
+// no table or no counts, every facet empty.
+func (t *facetTable) facetValues(counts []uint32) map[string][]FacetValue {
 	out := map[string][]FacetValue{}
 	for i, f := range Facets {
 		vals := []FacetValue{}
-		if fc.table != nil {
-			t := fc.table
+		if t != nil && counts != nil {
 			for v := t.base[i]; v < t.base[i+1]; v++ {
-				if n := fc.counts[v]; n > 0 && t.names[v] != "" {
+				if n := counts[v]; n > 0 && t.names[v] != "" {
 					vals = append(vals, FacetValue{Value: t.names[v], Count: int(n)})
 				}
 			}
@@ -149,6 +179,22 @@ func (fc *facetCounter) values() map[string][]FacetValue {
 		out[f] = topFacetValues(vals)
 	}
 	return out
+}
+
+// wholeIndexFacets returns the facet counts of every passage of the
+// current snapshot from its facet table; false when there is no table
+// (not a scorch index): then a search has to count.
+func (ix *Index) wholeIndexFacets() (map[string][]FacetValue, bool, error) {
+	r, err := ix.reader()
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	t, err := ix.facets.table(r)
+	if err != nil || t == nil {
+		return nil, false, err
+	}
+	return t.facetValues(t.all), true, nil
 }
 
 // countingQuery matches what its query matches and counts the facets of

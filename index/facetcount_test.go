@@ -38,7 +38,8 @@ func facetsMatchBleve(t *testing.T, ix *index.Index, queries ...string) {
 // TestTablesAcrossSegments checks the per-snapshot tables on an index of
 // several segments with deleted documents, where a document's number is
 // its segment's offset plus its number in the segment: the facet counts
-// against bleve's facet builder, the passage texts against each
+// (of searches and of the whole index) against bleve's facet builder, the
+// passage texts against each
 // document's stored id.
 func TestTablesAcrossSegments(t *testing.T) {
 	ctx := context.Background()
@@ -56,6 +57,21 @@ func TestTablesAcrossSegments(t *testing.T) {
 		t.Fatalf("%d deleted documents (%v): the test needs some", n, err)
 	}
 	facetsMatchBleve(t, ix, "", "企业", "楼宇经济", "专精特新 人才")
+	// The whole index's counts, kept with the table, are bleve's count of
+	// a search that matches everything (deleted passages not counted).
+	whole, err := index.WholeFacets(ix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, everything, err := index.FacetsBothWays(ix, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range index.Facets {
+		if !reflect.DeepEqual(whole[f], everything[f]) {
+			t.Errorf("whole index %s:\n kept  %v\n bleve %v", f, whole[f], everything[f])
+		}
+	}
 	table, stored, err := index.TextsBothWays(ix)
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,16 @@ func (ix *Index) disjunctiveFacets(ctx context.Context, q query.Query, filters m
 		}
 		fq := filtered(q, filterQuery(others))
 		if fq == nil {
+			// Every passage: the counts of the whole index, kept with
+			// the facet table.
+			all, ok, err := ix.wholeIndexFacets()
+			if err != nil {
+				return fmt.Errorf("facet %s: %w", field, err)
+			}
+			if ok {
+				facets[field] = all[field]
+				continue
+			}
 			fq = bleve.NewMatchAllQuery()
 		}
 		// Counted from the facet table as the main search counts; no

@@ -499,6 +499,14 @@ func addFacetCounts(facets map[string][]FacetValue, passages []*corpus.Passage) 
 
 // Facets returns the facet counts of the whole index.
 func (ix *Index) Facets(ctx context.Context) (map[string][]FacetValue, error) {
+	all, ok, err := ix.wholeIndexFacets()
+	if err != nil {
+		return nil, fmt.Errorf("facets: %w", err)
+	}
+	if ok {
+		ix.orderFacets(all)
+		return all, nil
+	}
 	req := bleve.NewSearchRequestOptions(query.NewMatchAllQuery(), 0, 0, false)
 	for _, f := range Facets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
