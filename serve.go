@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"syscall"
 	"time"
@@ -117,17 +118,41 @@ func serveCmd(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := kb.Index().SetFusion(fusion.Fusion); err != nil {
 		return fmt.Errorf("apply fusion settings: %w", err)
 	}
-	srv.SetKB(kb)
 	// Building or opening the index leaves much garbage (the analysis of
 	// every passage on a fresh build): return it to the system rather than
-	// keep it resident for the life of the server. In the background: with
-	// a large heap it takes a while (about 35 s at 10⁶ passages on a busy
-	// machine), and the server is ready meanwhile.
-	go debug.FreeOSMemory()
+	// keep it resident for the life of the server.
+	if heap := heapInUse(); heap >= collectBeforeReady {
+		// A large heap is collected before the first request: its
+		// marking takes a quarter of the CPU for seconds (2 s at 10⁶
+		// passages), and requests in the meantime took up to 1 s. The
+		// start is long anyway (11 s or more).
+		started := time.Now()
+		debug.FreeOSMemory()
+		log.Info("garbage of the start collected", "heap_mb", heap>>20, "ms", time.Since(started).Milliseconds())
+	} else {
+		// A small one in the background: a start of 10⁵ passages took
+		// 0.3–0.4 s longer waiting for it.
+		go debug.FreeOSMemory()
+	}
+	srv.SetKB(kb)
 	if *adminToken == "" {
 		log.Info("no admin token: uploads and deletions are off")
 	}
 	return serveUntilDone(ctx, httpSrv, serveErr, *grace, log)
+}
+
+// collectBeforeReady is the heap, in bytes, from which serve collects
+// the garbage of the start before it answers (see serveCmd).
+const collectBeforeReady = 512 << 20
+
+// heapInUse returns the bytes of the heap's objects, garbage included.
+func heapInUse() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }
 
 // errShutdownTimeout: requests were still running when the grace period ended.
