@@ -110,8 +110,10 @@ func (t *Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 		out[i] = &tokens[i]
 	}
-	*buf = spans
-	t.spans.Put(buf)
+	if cap(spans) <= maxPooled {
+		*buf = spans
+		t.spans.Put(buf)
+	}
 	return out
 }
 

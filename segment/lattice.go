@@ -77,12 +77,21 @@ func (s *latticeSegmenter) segment(text []byte) *lattice {
 	return l
 }
 
-// release returns l's buffers for the next text.
+// release returns l's buffers for the next text, unless a long text
+// grew them: a passage is a paragraph, and one odd text should not keep
+// megabytes in every core's pool.
 func (s *latticeSegmenter) release(l *lattice) {
+	if cap(l.units) > maxPooled {
+		return
+	}
 	clear(l.units) // they are slices of the caller's text: do not keep it alive
 	l.units, l.low = l.units[:0], nil
 	s.pool.Put(l)
 }
+
+// maxPooled is the most tokens or units of a buffer kept for the next
+// text: a paragraph of some 60,000 characters.
+const maxPooled = 1 << 16
 
 // split cuts text into gse's units (SplitTextToWords): a run of letters
 // and digits of at most two bytes each (Latin, Greek, Cyrillic …) is one

@@ -108,8 +108,9 @@ func gseTokens(s *Segmenter, text []byte, mode Mode) []Token {
 	return out
 }
 
-// latticeTexts returns the seed report (whole and by line), texts strung
-// from dictionary words and random mixes of every kind of character.
+// latticeTexts returns the seed report (whole, six times over and by
+// line), texts strung from dictionary words and random mixes of every
+// kind of character.
 func latticeTexts(t *testing.T) []string {
 	t.Helper()
 	var texts []string
@@ -117,7 +118,12 @@ func latticeTexts(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts = append(texts, string(seed))
+	// The seed six times over: more units than a pooled buffer keeps.
+	long := strings.Repeat(string(seed), 6)
+	if n := countUnits(long); n <= maxPooled {
+		t.Fatalf("the long text has %d units, not more than a pooled buffer keeps (%d)", n, maxPooled)
+	}
+	texts = append(texts, string(seed), long)
 	texts = append(texts, strings.Split(string(seed), "\n")...)
 
 	words := dictionaryWords(t, 5000)
