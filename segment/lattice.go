@@ -12,7 +12,7 @@ import (
 // units, then the shortest path through the dictionary's words) done in
 // buffers that are reused from one text to the next. gse allocates its
 // units, its path table and a token for every character missing from the
-// dictionary on every call: a quarter of all the memory that building an
+// dictionary on every call: a fifth of all the memory that building an
 // index allocated (BENCHMARKS.md, 规模，第九轮), and the garbage collector
 // ran that much more often. The dictionary lookups are still gse's
 // (Dictionary.LookupTokens); TestLatticeMatchesGse checks that the pieces
