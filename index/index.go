@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/cespare/xxhash/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/shanxi-sme/kb/atomicfile"
 	"github.com/shanxi-sme/kb/corpus"
@@ -378,7 +379,9 @@ func openExisting(path string) (bleve.Index, error) {
 		"scorchMergePlanOptions": map[string]interface{}{"MaxSegmentsPerTier": mergeplan.DefaultMergePlanOptions.MaxSegmentsPerTier},
 		"scorchPersisterOptions": servingPersister(),
 	})
-	if err != nil && strings.Contains(err.Error(), "timeout") {
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		// bbolt gives up waiting for the lock of root.bolt; bleve passes
+		// its error on unwrapped.
 		return nil, fmt.Errorf("%s: %w", path, errIndexLocked)
 	}
 	return b, err
