@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"unicode/utf8"
 
@@ -175,4 +177,42 @@ func dictionaryWords(t *testing.T, step int) []string {
 		}
 	}
 	return words
+}
+
+// The lattices and token buffers are pooled and the dictionary's side
+// tables filled on first use, from every core at once: tokenizing the same
+// texts on several goroutines gives what one gives alone.
+func TestTokenizeConcurrently(t *testing.T) {
+	s := testSegmenter(t)
+	texts := latticeTexts(t)[:2000]
+	want := make([][]Token, len(texts))
+	for i, text := range texts {
+		want[i] = gseTokens(s, []byte(text), WithSubwords)
+	}
+	tok := &Tokenizer{seg: s, mode: WithSubwords}
+	errs := make(chan string, 8)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for k := range texts {
+				i := (k*7 + g*251) % len(texts) // each goroutine in its own order
+				stream := tok.Tokenize([]byte(texts[i]))
+				if len(stream) != len(want[i]) {
+					errs <- fmt.Sprintf("%q: %d tokens, alone %d", texts[i], len(stream), len(want[i]))
+					return
+				}
+				for j, w := range want[i] {
+					if got := stream[j]; string(got.Term) != w.Term || got.Start != w.Start || got.Position != w.Position {
+						errs <- fmt.Sprintf("%q token %d: %q at %d, alone %+v", texts[i], j, got.Term, got.Start, w)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
