@@ -42,6 +42,14 @@ func WholeFacets(ix *Index) (map[string][]FacetValue, error) {
 	return all, err
 }
 
+// FacetSegmentReads is the number of segment facet tables the index has
+// read from postings, for tests.
+func FacetSegmentReads(ix *Index) int {
+	ix.facets.mu.Lock()
+	defer ix.facets.mu.Unlock()
+	return ix.facets.built
+}
+
 // SetPhraseRescoreMin sets the number of passages above which a query's
 // phrase only rescores the candidates (rescore.go).
 func SetPhraseRescoreMin(ix *Index, n int) { ix.phraseRescoreMin = n }

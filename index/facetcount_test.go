@@ -85,3 +85,21 @@ func TestTablesAcrossSegments(t *testing.T) {
 		}
 	}
 }
+
+// A new snapshot reads from the postings only the facets of its new
+// segments: after an update, the table of the segment that was there
+// before is joined, not read again (the counts of such a joined table
+// are checked against bleve's in TestTablesAcrossSegments).
+func TestFacetTablesReuseSegments(t *testing.T) {
+	ix, _, _ := updatedIndex(t) // opened on one segment (its table built), then updated
+	n := ix.Segments()
+	if n < 2 {
+		t.Fatalf("%d segment(s): the test needs the update in a segment of its own", n)
+	}
+	if _, err := ix.Search(context.Background(), index.Request{Query: "企业"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := index.FacetSegmentReads(ix); uint64(got) != n {
+		t.Errorf("%d segment tables read for %d segments: the first segment's was read again", got, n)
+	}
+}

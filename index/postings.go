@@ -7,60 +7,53 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
-// eachPosting calls term for every term of field, then the function it
-// returns for every document that holds the term, in the snapshot's
-// document numbers (a segment's numbers are offset by the full sizes of
-// the segments before it, as scorch numbers them). Deleted documents are
-// included: they match no search, and the tables built from here are
-// read only for matches.
+// eachPosting calls term for every term of field in seg, then the function
+// it returns for every document of seg that holds the term, by its number
+// in the segment. Deleted documents are included: they match no search,
+// and the tables built from here are read only for matches.
 //
 // The facet table is built from the postings rather than document by
 // document: a keyword field holds a few hundred distinct values, so
 // walking its postings lists touches each (value, document) pair once,
 // while reading doc values decodes a compressed chunk and looks the field
 // up by name for every document.
-func eachPosting(snap *scorch.IndexSnapshot, field string, term func(string) (func(doc uint64), error)) error {
+func eachPosting(seg segment.Segment, field string, term func(string) (func(doc uint64), error)) error {
 	var (
-		offset uint64
-		pl     segment.PostingsList
-		it     segment.PostingsIterator
+		pl segment.PostingsList
+		it segment.PostingsIterator
 	)
-	for _, ss := range snap.Segments() {
-		dict, err := ss.Segment().Dictionary(field)
+	dict, err := seg.Dictionary(field)
+	if err != nil {
+		return fmt.Errorf("read the terms of %s: %w", field, err)
+	}
+	terms := dict.AutomatonIterator(nil, nil, nil)
+	for {
+		e, err := terms.Next()
 		if err != nil {
 			return fmt.Errorf("read the terms of %s: %w", field, err)
 		}
-		terms := dict.AutomatonIterator(nil, nil, nil)
+		if e == nil {
+			return nil
+		}
+		if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
+			return fmt.Errorf("read the postings of %s: %w", field, err)
+		}
+		doc, err := term(e.Term)
+		if err != nil {
+			return err
+		}
+		it = pl.Iterator(false, false, false, it)
 		for {
-			e, err := terms.Next()
+			p, err := it.Next()
 			if err != nil {
-				return fmt.Errorf("read the terms of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			if pl, err = dict.PostingsList([]byte(e.Term), nil, pl); err != nil {
 				return fmt.Errorf("read the postings of %s: %w", field, err)
 			}
-			doc, err := term(e.Term)
-			if err != nil {
-				return err
+			if p == nil {
+				break
 			}
-			it = pl.Iterator(false, false, false, it)
-			for {
-				p, err := it.Next()
-				if err != nil {
-					return fmt.Errorf("read the postings of %s: %w", field, err)
-				}
-				if p == nil {
-					break
-				}
-				doc(offset + p.Number())
-			}
+			doc(p.Number())
 		}
-		offset += uint64(ss.FullSize())
 	}
-	return nil
 }
 
 // documentNumbers is the number of document numbers of snap, deleted
