@@ -39,8 +39,7 @@ func facetsMatchBleve(t *testing.T, ix *index.Index, queries ...string) {
 // several segments with deleted documents, where a document's number is
 // its segment's offset plus its number in the segment: the facet counts
 // (of searches and of the whole index) against bleve's facet builder, the
-// passage texts against each
-// document's stored id.
+// passage texts against each document's stored id.
 func TestTablesAcrossSegments(t *testing.T) {
 	ctx := context.Background()
 	ix, base, added := updatedIndex(t)

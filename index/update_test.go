@@ -123,10 +123,6 @@ func TestSearchDuringIngestion(t *testing.T) {
 	}
 }
 
-// An index that took in documents scores as a fresh build of the same
-// documents: bleve's BM25 estimates the average field length from the
-// segments' dictionaries, and an update adds a segment that bleve's own
-// merges leave alone at this size (3,000 passages: a budget of two).
 // updatedIndex opens an index of 3,000 synthetic passages and adds 200
 // others (another seed) as an update; the index is closed with the test.
 func updatedIndex(t *testing.T) (ix *index.Index, base, added []*corpus.Document) {
@@ -145,6 +141,10 @@ func updatedIndex(t *testing.T) (ix *index.Index, base, added []*corpus.Document
 	return ix, base, added
 }
 
+// An index that took in documents scores as a fresh build of the same
+// documents: bleve's BM25 estimates the average field length from the
+// segments' dictionaries, and an update adds a segment that bleve's own
+// merges leave alone at this size (3,000 passages: a budget of two).
 func TestUpdatedIndexScoresAsFreshBuild(t *testing.T) {
 	ctx := context.Background()
 	ix, base, added := updatedIndex(t)

@@ -120,7 +120,7 @@ func (l *lattice) split(text []byte) {
 	current, runStart, inRun := 0, 0, true
 	for current < len(text) {
 		r, size := utf8.DecodeRune(text[current:])
-		if size <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+		if runRune(r, size) {
 			if !inRun {
 				runStart, inRun = current, true
 			}
@@ -141,11 +141,17 @@ func (l *lattice) split(text []byte) {
 	l.starts = append(l.starts, len(text))
 }
 
+// runRune reports whether r, size bytes long in UTF-8, belongs to a run
+// of letters and digits: gse's rule for a unit longer than a character.
+func runRune(r rune, size int) bool {
+	return size <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r))
+}
+
 // countUnits is the number of units split would cut s into.
 func countUnits(s string) int {
 	n, inRun := 0, false
 	for _, r := range s {
-		if utf8.RuneLen(r) <= 2 && (unicode.IsLetter(r) || unicode.IsNumber(r)) {
+		if runRune(r, utf8.RuneLen(r)) {
 			if !inRun {
 				n++
 				inRun = true
